@@ -1,0 +1,1 @@
+"""Python client for memvisor (imports no server code)."""

@@ -1,0 +1,1 @@
+"""memvisor_common."""

@@ -1,0 +1,1 @@
+"""gRPC plumbing shared by every service: interceptor, server host, peer stubs."""
