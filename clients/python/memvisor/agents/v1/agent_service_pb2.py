@@ -23,50 +23,67 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from memvisor.agents.v1 import agent_pb2 as memvisor_dot_agents_dot_v1_dot_agent__pb2
 from memvisor.agents.v1 import agent_message_pb2 as memvisor_dot_agents_dot_v1_dot_agent__message__pb2
 from memvisor.memory.v1 import block_pb2 as memvisor_dot_memory_dot_v1_dot_block__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&memvisor/agents/v1/agent_service.proto\x12\x12memvisor.agents.v1\x1a google/protobuf/field_mask.proto\x1a\x1ememvisor/agents/v1/agent.proto\x1a&memvisor/agents/v1/agent_message.proto\x1a\x1ememvisor/memory/v1/block.proto\"\xe5\x02\n\x12\x43reateAgentRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x30\n\rmemory_blocks\x18\x03 \x03(\x0b\x32\x19.memvisor.memory.v1.Block\x12\x11\n\tblock_ids\x18\x04 \x03(\t\x12\x0e\n\x06system\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x11\n\tembedding\x18\x07 \x01(\t\x12\x10\n\x08tool_ids\x18\x08 \x03(\t\x12\r\n\x05tools\x18\t \x03(\t\x12\x1f\n\x12include_base_tools\x18\n \x01(\x08H\x00\x88\x01\x01\x12\x30\n\ntool_rules\x18\x0b \x03(\x0b\x32\x1c.memvisor.agents.v1.ToolRule\x12\x0c\n\x04tags\x18\x0c \x03(\t\x12\x1c\n\x14\x63ontext_window_limit\x18\r \x01(\x05\x42\x15\n\x13_include_base_tools\"?\n\x13\x43reateAgentResponse\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\"#\n\x0fGetAgentRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\"<\n\x10GetAgentResponse\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\"n\n\x11ListAgentsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04tags\x18\x02 \x03(\t\x12\x16\n\x0ematch_all_tags\x18\x03 \x01(\x08\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\"X\n\x12ListAgentsResponse\x12)\n\x06\x61gents\x18\x01 \x03(\x0b\x32\x19.memvisor.agents.v1.Agent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"o\n\x12UpdateAgentRequest\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"?\n\x13UpdateAgentResponse\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\"&\n\x12\x44\x65leteAgentRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\"\x15\n\x13\x44\x65leteAgentResponse\"n\n\x12SendMessageRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x33\n\x08messages\x18\x02 \x03(\x0b\x32!.memvisor.agents.v1.MessageCreate\x12\x11\n\tmax_steps\x18\x03 \x01(\x05\"\xb2\x01\n\x13SendMessageResponse\x12\x32\n\x08messages\x18\x01 \x03(\x0b\x32 .memvisor.agents.v1.AgentMessage\x12\x32\n\x05usage\x18\x02 \x01(\x0b\x32#.memvisor.agents.v1.UsageStatistics\x12\x33\n\x0bstop_reason\x18\x03 \x01(\x0e\x32\x1e.memvisor.agents.v1.StopReason\"p\n\x14StreamMessageRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x33\n\x08messages\x18\x02 \x03(\x0b\x32!.memvisor.agents.v1.MessageCreate\x12\x11\n\tmax_steps\x18\x03 \x01(\x05\"\xd2\x01\n\x15StreamMessageResponse\x12\x0e\n\x06seq_id\x18\x01 \x01(\x03\x12\x33\n\x07message\x18\x02 \x01(\x0b\x32 .memvisor.agents.v1.AgentMessageH\x00\x12\x34\n\x05usage\x18\x03 \x01(\x0b\x32#.memvisor.agents.v1.UsageStatisticsH\x00\x12\x35\n\x0bstop_reason\x18\x04 \x01(\x0e\x32\x1e.memvisor.agents.v1.StopReasonH\x00\x42\x07\n\x05\x65vent\"+\n\x17GetContextWindowRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\"\xbe\x01\n\x18GetContextWindowResponse\x12\x15\n\rsystem_prompt\x18\x01 \x01(\t\x12\x15\n\rmessage_count\x18\x02 \x01(\x05\x12\x15\n\rsystem_tokens\x18\x03 \x01(\x05\x12\x16\n\x0emessage_tokens\x18\x04 \x01(\x05\x12\x13\n\x0btool_tokens\x18\x05 \x01(\x05\x12\x1c\n\x14\x63ontext_window_limit\x18\x06 \x01(\x05\x12\x12\n\ntools_json\x18\x07 \x01(\t2\x99\x06\n\x0c\x41gentService\x12^\n\x0b\x43reateAgent\x12&.memvisor.agents.v1.CreateAgentRequest\x1a\'.memvisor.agents.v1.CreateAgentResponse\x12U\n\x08GetAgent\x12#.memvisor.agents.v1.GetAgentRequest\x1a$.memvisor.agents.v1.GetAgentResponse\x12[\n\nListAgents\x12%.memvisor.agents.v1.ListAgentsRequest\x1a&.memvisor.agents.v1.ListAgentsResponse\x12^\n\x0bUpdateAgent\x12&.memvisor.agents.v1.UpdateAgentRequest\x1a\'.memvisor.agents.v1.UpdateAgentResponse\x12^\n\x0b\x44\x65leteAgent\x12&.memvisor.agents.v1.DeleteAgentRequest\x1a\'.memvisor.agents.v1.DeleteAgentResponse\x12^\n\x0bSendMessage\x12&.memvisor.agents.v1.SendMessageRequest\x1a\'.memvisor.agents.v1.SendMessageResponse\x12\x66\n\rStreamMessage\x12(.memvisor.agents.v1.StreamMessageRequest\x1a).memvisor.agents.v1.StreamMessageResponse0\x01\x12m\n\x10GetContextWindow\x12+.memvisor.agents.v1.GetContextWindowRequest\x1a,.memvisor.agents.v1.GetContextWindowResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&memvisor/agents/v1/agent_service.proto\x12\x12memvisor.agents.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ememvisor/agents/v1/agent.proto\x1a&memvisor/agents/v1/agent_message.proto\x1a\x1ememvisor/memory/v1/block.proto\"\xe5\x02\n\x12\x43reateAgentRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x30\n\rmemory_blocks\x18\x03 \x03(\x0b\x32\x19.memvisor.memory.v1.Block\x12\x11\n\tblock_ids\x18\x04 \x03(\t\x12\x0e\n\x06system\x18\x05 \x01(\t\x12\r\n\x05model\x18\x06 \x01(\t\x12\x11\n\tembedding\x18\x07 \x01(\t\x12\x10\n\x08tool_ids\x18\x08 \x03(\t\x12\r\n\x05tools\x18\t \x03(\t\x12\x1f\n\x12include_base_tools\x18\n \x01(\x08H\x00\x88\x01\x01\x12\x30\n\ntool_rules\x18\x0b \x03(\x0b\x32\x1c.memvisor.agents.v1.ToolRule\x12\x0c\n\x04tags\x18\x0c \x03(\t\x12\x1c\n\x14\x63ontext_window_limit\x18\r \x01(\x05\x42\x15\n\x13_include_base_tools\"?\n\x13\x43reateAgentResponse\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\"#\n\x0fGetAgentRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\"<\n\x10GetAgentResponse\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\"n\n\x11ListAgentsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04tags\x18\x02 \x03(\t\x12\x16\n\x0ematch_all_tags\x18\x03 \x01(\x08\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\"X\n\x12ListAgentsResponse\x12)\n\x06\x61gents\x18\x01 \x03(\x0b\x32\x19.memvisor.agents.v1.Agent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"o\n\x12UpdateAgentRequest\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"?\n\x13UpdateAgentResponse\x12(\n\x05\x61gent\x18\x01 \x01(\x0b\x32\x19.memvisor.agents.v1.Agent\"&\n\x12\x44\x65leteAgentRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\"\x15\n\x13\x44\x65leteAgentResponse\"n\n\x12SendMessageRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x33\n\x08messages\x18\x02 \x03(\x0b\x32!.memvisor.agents.v1.MessageCreate\x12\x11\n\tmax_steps\x18\x03 \x01(\x05\"\xb2\x01\n\x13SendMessageResponse\x12\x32\n\x08messages\x18\x01 \x03(\x0b\x32 .memvisor.agents.v1.AgentMessage\x12\x32\n\x05usage\x18\x02 \x01(\x0b\x32#.memvisor.agents.v1.UsageStatistics\x12\x33\n\x0bstop_reason\x18\x03 \x01(\x0e\x32\x1e.memvisor.agents.v1.StopReason\"p\n\x14StreamMessageRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x33\n\x08messages\x18\x02 \x03(\x0b\x32!.memvisor.agents.v1.MessageCreate\x12\x11\n\tmax_steps\x18\x03 \x01(\x05\"\xd2\x01\n\x15StreamMessageResponse\x12\x0e\n\x06seq_id\x18\x01 \x01(\x03\x12\x33\n\x07message\x18\x02 \x01(\x0b\x32 .memvisor.agents.v1.AgentMessageH\x00\x12\x34\n\x05usage\x18\x03 \x01(\x0b\x32#.memvisor.agents.v1.UsageStatisticsH\x00\x12\x35\n\x0bstop_reason\x18\x04 \x01(\x0e\x32\x1e.memvisor.agents.v1.StopReasonH\x00\x42\x07\n\x05\x65vent\"+\n\x17GetContextWindowRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\"\xbe\x01\n\x18GetContextWindowResponse\x12\x15\n\rsystem_prompt\x18\x01 \x01(\t\x12\x15\n\rmessage_count\x18\x02 \x01(\x05\x12\x15\n\rsystem_tokens\x18\x03 \x01(\x05\x12\x16\n\x0emessage_tokens\x18\x04 \x01(\x05\x12\x13\n\x0btool_tokens\x18\x05 \x01(\x05\x12\x1c\n\x14\x63ontext_window_limit\x18\x06 \x01(\x05\x12\x12\n\ntools_json\x18\x07 \x01(\t\"b\n\x13ListMessagesRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x12\n\ndescending\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"c\n\x14ListMessagesResponse\x12\x32\n\x08messages\x18\x01 \x03(\x0b\x32 .memvisor.agents.v1.AgentMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xb4\x01\n\x15SearchMessagesRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\r\n\x05query\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05limit\x18\x06 \x01(\x05\"f\n\x13MessageSearchResult\x12\x32\n\x08messages\x18\x01 \x03(\x0b\x32 .memvisor.agents.v1.AgentMessage\x12\r\n\x05score\x18\x02 \x01(\x01\x12\x0c\n\x04role\x18\x03 \x01(\t\"R\n\x16SearchMessagesResponse\x12\x38\n\x07results\x18\x01 \x03(\x0b\x32\'.memvisor.agents.v1.MessageSearchResult\"a\n\x0fImportedMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"x\n\x15ImportMessagesRequest\x12\x10\n\x08\x61gent_id\x18\x01 \x01(\t\x12\x35\n\x08messages\x18\x02 \x03(\x0b\x32#.memvisor.agents.v1.ImportedMessage\x12\x16\n\x0e\x61\x64\x64_to_context\x18\x03 \x01(\x08\"0\n\x16ImportMessagesResponse\x12\x16\n\x0eimported_count\x18\x01 \x01(\x05\x32\xce\x08\n\x0c\x41gentService\x12^\n\x0b\x43reateAgent\x12&.memvisor.agents.v1.CreateAgentRequest\x1a\'.memvisor.agents.v1.CreateAgentResponse\x12U\n\x08GetAgent\x12#.memvisor.agents.v1.GetAgentRequest\x1a$.memvisor.agents.v1.GetAgentResponse\x12[\n\nListAgents\x12%.memvisor.agents.v1.ListAgentsRequest\x1a&.memvisor.agents.v1.ListAgentsResponse\x12^\n\x0bUpdateAgent\x12&.memvisor.agents.v1.UpdateAgentRequest\x1a\'.memvisor.agents.v1.UpdateAgentResponse\x12^\n\x0b\x44\x65leteAgent\x12&.memvisor.agents.v1.DeleteAgentRequest\x1a\'.memvisor.agents.v1.DeleteAgentResponse\x12^\n\x0bSendMessage\x12&.memvisor.agents.v1.SendMessageRequest\x1a\'.memvisor.agents.v1.SendMessageResponse\x12\x66\n\rStreamMessage\x12(.memvisor.agents.v1.StreamMessageRequest\x1a).memvisor.agents.v1.StreamMessageResponse0\x01\x12m\n\x10GetContextWindow\x12+.memvisor.agents.v1.GetContextWindowRequest\x1a,.memvisor.agents.v1.GetContextWindowResponse\x12\x61\n\x0cListMessages\x12\'.memvisor.agents.v1.ListMessagesRequest\x1a(.memvisor.agents.v1.ListMessagesResponse\x12g\n\x0eSearchMessages\x12).memvisor.agents.v1.SearchMessagesRequest\x1a*.memvisor.agents.v1.SearchMessagesResponse\x12g\n\x0eImportMessages\x12).memvisor.agents.v1.ImportMessagesRequest\x1a*.memvisor.agents.v1.ImportMessagesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'memvisor.agents.v1.agent_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEAGENTREQUEST']._serialized_start=201
-  _globals['_CREATEAGENTREQUEST']._serialized_end=558
-  _globals['_CREATEAGENTRESPONSE']._serialized_start=560
-  _globals['_CREATEAGENTRESPONSE']._serialized_end=623
-  _globals['_GETAGENTREQUEST']._serialized_start=625
-  _globals['_GETAGENTREQUEST']._serialized_end=660
-  _globals['_GETAGENTRESPONSE']._serialized_start=662
-  _globals['_GETAGENTRESPONSE']._serialized_end=722
-  _globals['_LISTAGENTSREQUEST']._serialized_start=724
-  _globals['_LISTAGENTSREQUEST']._serialized_end=834
-  _globals['_LISTAGENTSRESPONSE']._serialized_start=836
-  _globals['_LISTAGENTSRESPONSE']._serialized_end=924
-  _globals['_UPDATEAGENTREQUEST']._serialized_start=926
-  _globals['_UPDATEAGENTREQUEST']._serialized_end=1037
-  _globals['_UPDATEAGENTRESPONSE']._serialized_start=1039
-  _globals['_UPDATEAGENTRESPONSE']._serialized_end=1102
-  _globals['_DELETEAGENTREQUEST']._serialized_start=1104
-  _globals['_DELETEAGENTREQUEST']._serialized_end=1142
-  _globals['_DELETEAGENTRESPONSE']._serialized_start=1144
-  _globals['_DELETEAGENTRESPONSE']._serialized_end=1165
-  _globals['_SENDMESSAGEREQUEST']._serialized_start=1167
-  _globals['_SENDMESSAGEREQUEST']._serialized_end=1277
-  _globals['_SENDMESSAGERESPONSE']._serialized_start=1280
-  _globals['_SENDMESSAGERESPONSE']._serialized_end=1458
-  _globals['_STREAMMESSAGEREQUEST']._serialized_start=1460
-  _globals['_STREAMMESSAGEREQUEST']._serialized_end=1572
-  _globals['_STREAMMESSAGERESPONSE']._serialized_start=1575
-  _globals['_STREAMMESSAGERESPONSE']._serialized_end=1785
-  _globals['_GETCONTEXTWINDOWREQUEST']._serialized_start=1787
-  _globals['_GETCONTEXTWINDOWREQUEST']._serialized_end=1830
-  _globals['_GETCONTEXTWINDOWRESPONSE']._serialized_start=1833
-  _globals['_GETCONTEXTWINDOWRESPONSE']._serialized_end=2023
-  _globals['_AGENTSERVICE']._serialized_start=2026
-  _globals['_AGENTSERVICE']._serialized_end=2819
+  _globals['_CREATEAGENTREQUEST']._serialized_start=234
+  _globals['_CREATEAGENTREQUEST']._serialized_end=591
+  _globals['_CREATEAGENTRESPONSE']._serialized_start=593
+  _globals['_CREATEAGENTRESPONSE']._serialized_end=656
+  _globals['_GETAGENTREQUEST']._serialized_start=658
+  _globals['_GETAGENTREQUEST']._serialized_end=693
+  _globals['_GETAGENTRESPONSE']._serialized_start=695
+  _globals['_GETAGENTRESPONSE']._serialized_end=755
+  _globals['_LISTAGENTSREQUEST']._serialized_start=757
+  _globals['_LISTAGENTSREQUEST']._serialized_end=867
+  _globals['_LISTAGENTSRESPONSE']._serialized_start=869
+  _globals['_LISTAGENTSRESPONSE']._serialized_end=957
+  _globals['_UPDATEAGENTREQUEST']._serialized_start=959
+  _globals['_UPDATEAGENTREQUEST']._serialized_end=1070
+  _globals['_UPDATEAGENTRESPONSE']._serialized_start=1072
+  _globals['_UPDATEAGENTRESPONSE']._serialized_end=1135
+  _globals['_DELETEAGENTREQUEST']._serialized_start=1137
+  _globals['_DELETEAGENTREQUEST']._serialized_end=1175
+  _globals['_DELETEAGENTRESPONSE']._serialized_start=1177
+  _globals['_DELETEAGENTRESPONSE']._serialized_end=1198
+  _globals['_SENDMESSAGEREQUEST']._serialized_start=1200
+  _globals['_SENDMESSAGEREQUEST']._serialized_end=1310
+  _globals['_SENDMESSAGERESPONSE']._serialized_start=1313
+  _globals['_SENDMESSAGERESPONSE']._serialized_end=1491
+  _globals['_STREAMMESSAGEREQUEST']._serialized_start=1493
+  _globals['_STREAMMESSAGEREQUEST']._serialized_end=1605
+  _globals['_STREAMMESSAGERESPONSE']._serialized_start=1608
+  _globals['_STREAMMESSAGERESPONSE']._serialized_end=1818
+  _globals['_GETCONTEXTWINDOWREQUEST']._serialized_start=1820
+  _globals['_GETCONTEXTWINDOWREQUEST']._serialized_end=1863
+  _globals['_GETCONTEXTWINDOWRESPONSE']._serialized_start=1866
+  _globals['_GETCONTEXTWINDOWRESPONSE']._serialized_end=2056
+  _globals['_LISTMESSAGESREQUEST']._serialized_start=2058
+  _globals['_LISTMESSAGESREQUEST']._serialized_end=2156
+  _globals['_LISTMESSAGESRESPONSE']._serialized_start=2158
+  _globals['_LISTMESSAGESRESPONSE']._serialized_end=2257
+  _globals['_SEARCHMESSAGESREQUEST']._serialized_start=2260
+  _globals['_SEARCHMESSAGESREQUEST']._serialized_end=2440
+  _globals['_MESSAGESEARCHRESULT']._serialized_start=2442
+  _globals['_MESSAGESEARCHRESULT']._serialized_end=2544
+  _globals['_SEARCHMESSAGESRESPONSE']._serialized_start=2546
+  _globals['_SEARCHMESSAGESRESPONSE']._serialized_end=2628
+  _globals['_IMPORTEDMESSAGE']._serialized_start=2630
+  _globals['_IMPORTEDMESSAGE']._serialized_end=2727
+  _globals['_IMPORTMESSAGESREQUEST']._serialized_start=2729
+  _globals['_IMPORTMESSAGESREQUEST']._serialized_end=2849
+  _globals['_IMPORTMESSAGESRESPONSE']._serialized_start=2851
+  _globals['_IMPORTMESSAGESRESPONSE']._serialized_end=2899
+  _globals['_AGENTSERVICE']._serialized_start=2902
+  _globals['_AGENTSERVICE']._serialized_end=4004
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,7 @@
+import datetime
+
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from memvisor.agents.v1 import agent_pb2 as _agent_pb2
 from memvisor.agents.v1 import agent_message_pb2 as _agent_message_pb2
 from memvisor.memory.v1 import block_pb2 as _block_pb2
@@ -169,3 +172,81 @@ class GetContextWindowResponse(_message.Message):
     context_window_limit: int
     tools_json: str
     def __init__(self, system_prompt: _Optional[str] = ..., message_count: _Optional[int] = ..., system_tokens: _Optional[int] = ..., message_tokens: _Optional[int] = ..., tool_tokens: _Optional[int] = ..., context_window_limit: _Optional[int] = ..., tools_json: _Optional[str] = ...) -> None: ...
+
+class ListMessagesRequest(_message.Message):
+    __slots__ = ("agent_id", "descending", "page_size", "page_token")
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DESCENDING_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    descending: bool
+    page_size: int
+    page_token: str
+    def __init__(self, agent_id: _Optional[str] = ..., descending: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListMessagesResponse(_message.Message):
+    __slots__ = ("messages", "next_page_token")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[_agent_message_pb2.AgentMessage]
+    next_page_token: str
+    def __init__(self, messages: _Optional[_Iterable[_Union[_agent_message_pb2.AgentMessage, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class SearchMessagesRequest(_message.Message):
+    __slots__ = ("agent_id", "query", "roles", "start_time", "end_time", "limit")
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    query: str
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    limit: int
+    def __init__(self, agent_id: _Optional[str] = ..., query: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class MessageSearchResult(_message.Message):
+    __slots__ = ("messages", "score", "role")
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[_agent_message_pb2.AgentMessage]
+    score: float
+    role: str
+    def __init__(self, messages: _Optional[_Iterable[_Union[_agent_message_pb2.AgentMessage, _Mapping]]] = ..., score: _Optional[float] = ..., role: _Optional[str] = ...) -> None: ...
+
+class SearchMessagesResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[MessageSearchResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[MessageSearchResult, _Mapping]]] = ...) -> None: ...
+
+class ImportedMessage(_message.Message):
+    __slots__ = ("role", "content", "create_time")
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    role: str
+    content: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ImportMessagesRequest(_message.Message):
+    __slots__ = ("agent_id", "messages", "add_to_context")
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    ADD_TO_CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    messages: _containers.RepeatedCompositeFieldContainer[ImportedMessage]
+    add_to_context: bool
+    def __init__(self, agent_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ImportedMessage, _Mapping]]] = ..., add_to_context: _Optional[bool] = ...) -> None: ...
+
+class ImportMessagesResponse(_message.Message):
+    __slots__ = ("imported_count",)
+    IMPORTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    imported_count: int
+    def __init__(self, imported_count: _Optional[int] = ...) -> None: ...

@@ -75,6 +75,21 @@ class AgentServiceStub:
                 request_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.GetContextWindowRequest.SerializeToString,
                 response_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.GetContextWindowResponse.FromString,
                 _registered_method=True)
+        self.ListMessages = channel.unary_unary(
+                '/memvisor.agents.v1.AgentService/ListMessages',
+                request_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ListMessagesRequest.SerializeToString,
+                response_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ListMessagesResponse.FromString,
+                _registered_method=True)
+        self.SearchMessages = channel.unary_unary(
+                '/memvisor.agents.v1.AgentService/SearchMessages',
+                request_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.SearchMessagesRequest.SerializeToString,
+                response_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.SearchMessagesResponse.FromString,
+                _registered_method=True)
+        self.ImportMessages = channel.unary_unary(
+                '/memvisor.agents.v1.AgentService/ImportMessages',
+                request_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ImportMessagesRequest.SerializeToString,
+                response_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ImportMessagesResponse.FromString,
+                _registered_method=True)
 
 
 class AgentServiceServicer:
@@ -137,6 +152,27 @@ class AgentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMessages(self, request, context):
+        """Lists the agent's conversation (recall memory) as message views, paged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchMessages(self, request, context):
+        """Ranked full-text search over the agent's conversation (what conversation_search uses).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportMessages(self, request, context):
+        """Imports an existing conversation into recall memory without running the LLM.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -179,6 +215,21 @@ def add_AgentServiceServicer_to_server(servicer, server):
                     servicer.GetContextWindow,
                     request_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.GetContextWindowRequest.FromString,
                     response_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.GetContextWindowResponse.SerializeToString,
+            ),
+            'ListMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMessages,
+                    request_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ListMessagesRequest.FromString,
+                    response_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'SearchMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchMessages,
+                    request_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.SearchMessagesRequest.FromString,
+                    response_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.SearchMessagesResponse.SerializeToString,
+            ),
+            'ImportMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportMessages,
+                    request_deserializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ImportMessagesRequest.FromString,
+                    response_serializer=memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ImportMessagesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -398,6 +449,87 @@ class AgentService:
             '/memvisor.agents.v1.AgentService/GetContextWindow',
             memvisor_dot_agents_dot_v1_dot_agent__service__pb2.GetContextWindowRequest.SerializeToString,
             memvisor_dot_agents_dot_v1_dot_agent__service__pb2.GetContextWindowResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.agents.v1.AgentService/ListMessages',
+            memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ListMessagesRequest.SerializeToString,
+            memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.agents.v1.AgentService/SearchMessages',
+            memvisor_dot_agents_dot_v1_dot_agent__service__pb2.SearchMessagesRequest.SerializeToString,
+            memvisor_dot_agents_dot_v1_dot_agent__service__pb2.SearchMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.agents.v1.AgentService/ImportMessages',
+            memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ImportMessagesRequest.SerializeToString,
+            memvisor_dot_agents_dot_v1_dot_agent__service__pb2.ImportMessagesResponse.FromString,
             options,
             channel_credentials,
             insecure,

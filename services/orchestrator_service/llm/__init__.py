@@ -1,0 +1,1 @@
+"""LLM access through the `openai` package (any OpenAI-compatible endpoint)."""

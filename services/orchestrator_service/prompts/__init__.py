@@ -1,0 +1,1 @@
+"""The context window: default instructions and the compiler that renders memory into it."""

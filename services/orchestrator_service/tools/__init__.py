@@ -1,0 +1,1 @@
+"""Tools the agent can call: schemas, argument handling, and dispatch to the owning service."""
