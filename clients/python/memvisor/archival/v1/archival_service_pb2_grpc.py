@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class ArchivalServiceStub:
-    """Owns archives, passages, their vector indexes, and (later) data sources.
+    """Owns archives, passages, their vector indexes, data sources, uploaded files
+    and their ingestion jobs.
     """
 
     def __init__(self, channel):
@@ -70,10 +71,71 @@ class ArchivalServiceStub:
                 request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeletePassageRequest.SerializeToString,
                 response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeletePassageResponse.FromString,
                 _registered_method=True)
+        self.CreateSource = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/CreateSource',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.CreateSourceRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.CreateSourceResponse.FromString,
+                _registered_method=True)
+        self.GetSource = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/GetSource',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetSourceRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetSourceResponse.FromString,
+                _registered_method=True)
+        self.ListSources = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/ListSources',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourcesRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourcesResponse.FromString,
+                _registered_method=True)
+        self.DeleteSource = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/DeleteSource',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeleteSourceRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeleteSourceResponse.FromString,
+                _registered_method=True)
+        self.UploadFile = channel.stream_unary(
+                '/memvisor.archival.v1.ArchivalService/UploadFile',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.UploadFileRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.UploadFileResponse.FromString,
+                _registered_method=True)
+        self.ListSourceFiles = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/ListSourceFiles',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourceFilesRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourceFilesResponse.FromString,
+                _registered_method=True)
+        self.GetJob = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/GetJob',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetJobRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetJobResponse.FromString,
+                _registered_method=True)
+        self.WatchJob = channel.unary_stream(
+                '/memvisor.archival.v1.ArchivalService/WatchJob',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.WatchJobRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.WatchJobResponse.FromString,
+                _registered_method=True)
+        self.AttachSource = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/AttachSource',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.AttachSourceRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.AttachSourceResponse.FromString,
+                _registered_method=True)
+        self.DetachSource = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/DetachSource',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DetachSourceRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DetachSourceResponse.FromString,
+                _registered_method=True)
+        self.ListAgentSources = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/ListAgentSources',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListAgentSourcesRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListAgentSourcesResponse.FromString,
+                _registered_method=True)
+        self.Embed = channel.unary_unary(
+                '/memvisor.archival.v1.ArchivalService/Embed',
+                request_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.EmbedRequest.SerializeToString,
+                response_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.EmbedResponse.FromString,
+                _registered_method=True)
 
 
 class ArchivalServiceServicer:
-    """Owns archives, passages, their vector indexes, and (later) data sources.
+    """Owns archives, passages, their vector indexes, data sources, uploaded files
+    and their ingestion jobs.
     """
 
     def CreateAgentArchive(self, request, context):
@@ -125,6 +187,91 @@ class ArchivalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateSource(self, request, context):
+        """Creates a data source (name unique per tenant; embedding fixed for its lifetime).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSource(self, request, context):
+        """Gets a source by id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSources(self, request, context):
+        """Lists sources, paged, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSource(self, request, context):
+        """Deletes a source, its files, passages and jobs, and detaches it from every agent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadFile(self, request_iterator, context):
+        """Uploads a file to a source: the first message is a header, the following ones
+        carry the bytes. Returns at once with the ingestion job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSourceFiles(self, request, context):
+        """Lists the files of a source, paged, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetJob(self, request, context):
+        """Gets an ingestion job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchJob(self, request, context):
+        """Streams a job's state: now, on every change, and last when it completes or fails.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AttachSource(self, request, context):
+        """Attaches a source to an agent: its passages join the agent's archival search.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DetachSource(self, request, context):
+        """Detaches a source from an agent (idempotent).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAgentSources(self, request, context):
+        """Lists the sources attached to an agent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Embed(self, request, context):
+        """Embeds texts with an embedding handle (the same providers passages use).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ArchivalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -163,6 +310,66 @@ def add_ArchivalServiceServicer_to_server(servicer, server):
                     request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeletePassageRequest.FromString,
                     response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeletePassageResponse.SerializeToString,
             ),
+            'CreateSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSource,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.CreateSourceRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.CreateSourceResponse.SerializeToString,
+            ),
+            'GetSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSource,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetSourceRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetSourceResponse.SerializeToString,
+            ),
+            'ListSources': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSources,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourcesRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourcesResponse.SerializeToString,
+            ),
+            'DeleteSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSource,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeleteSourceRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeleteSourceResponse.SerializeToString,
+            ),
+            'UploadFile': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadFile,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.UploadFileRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.UploadFileResponse.SerializeToString,
+            ),
+            'ListSourceFiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSourceFiles,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourceFilesRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourceFilesResponse.SerializeToString,
+            ),
+            'GetJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetJob,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetJobRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetJobResponse.SerializeToString,
+            ),
+            'WatchJob': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchJob,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.WatchJobRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.WatchJobResponse.SerializeToString,
+            ),
+            'AttachSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.AttachSource,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.AttachSourceRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.AttachSourceResponse.SerializeToString,
+            ),
+            'DetachSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.DetachSource,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DetachSourceRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DetachSourceResponse.SerializeToString,
+            ),
+            'ListAgentSources': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgentSources,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListAgentSourcesRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListAgentSourcesResponse.SerializeToString,
+            ),
+            'Embed': grpc.unary_unary_rpc_method_handler(
+                    servicer.Embed,
+                    request_deserializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.EmbedRequest.FromString,
+                    response_serializer=memvisor_dot_archival_dot_v1_dot_archival__service__pb2.EmbedResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'memvisor.archival.v1.ArchivalService', rpc_method_handlers)
@@ -172,7 +379,8 @@ def add_ArchivalServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ArchivalService:
-    """Owns archives, passages, their vector indexes, and (later) data sources.
+    """Owns archives, passages, their vector indexes, data sources, uploaded files
+    and their ingestion jobs.
     """
 
     @staticmethod
@@ -354,6 +562,330 @@ class ArchivalService:
             '/memvisor.archival.v1.ArchivalService/DeletePassage',
             memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeletePassageRequest.SerializeToString,
             memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeletePassageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/CreateSource',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.CreateSourceRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.CreateSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/GetSource',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetSourceRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/ListSources',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourcesRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/DeleteSource',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeleteSourceRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DeleteSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadFile(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/memvisor.archival.v1.ArchivalService/UploadFile',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.UploadFileRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.UploadFileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSourceFiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/ListSourceFiles',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourceFilesRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListSourceFilesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/GetJob',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetJobRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.GetJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/WatchJob',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.WatchJobRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.WatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AttachSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/AttachSource',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.AttachSourceRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.AttachSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DetachSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/DetachSource',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DetachSourceRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.DetachSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgentSources(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/ListAgentSources',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListAgentSourcesRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.ListAgentSourcesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Embed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.archival.v1.ArchivalService/Embed',
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.EmbedRequest.SerializeToString,
+            memvisor_dot_archival_dot_v1_dot_archival__service__pb2.EmbedResponse.FromString,
             options,
             channel_credentials,
             insecure,

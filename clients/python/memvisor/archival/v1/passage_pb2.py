@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"memvisor/archival/v1/passage.proto\x12\x14memvisor.archival.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"~\n\x07\x41rchive\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tembedding\x18\x03 \x01(\t\x12\x15\n\rembedding_dim\x18\x04 \x01(\x05\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8a\x02\n\x07Passage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\narchive_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12=\n\x08metadata\x18\x05 \x03(\x0b\x32+.memvisor.archival.v1.Passage.MetadataEntry\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsource_id\x18\x07 \x01(\t\x12\x0f\n\x07\x66ile_id\x18\x08 \x01(\t\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"memvisor/archival/v1/passage.proto\x12\x14memvisor.archival.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x01\n\x07\x41rchive\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tembedding\x18\x03 \x01(\t\x12\x15\n\rembedding_dim\x18\x04 \x01(\x05\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x65mbedding_model\x18\x06 \x01(\t\"\x8a\x02\n\x07Passage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\narchive_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x0c\n\x04tags\x18\x04 \x03(\t\x12=\n\x08metadata\x18\x05 \x03(\x0b\x32+.memvisor.archival.v1.Passage.MetadataEntry\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsource_id\x18\x07 \x01(\t\x12\x0f\n\x07\x66ile_id\x18\x08 \x01(\t\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,10 +34,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PASSAGE_METADATAENTRY']._loaded_options = None
   _globals['_PASSAGE_METADATAENTRY']._serialized_options = b'8\001'
-  _globals['_ARCHIVE']._serialized_start=93
-  _globals['_ARCHIVE']._serialized_end=219
-  _globals['_PASSAGE']._serialized_start=222
-  _globals['_PASSAGE']._serialized_end=488
-  _globals['_PASSAGE_METADATAENTRY']._serialized_start=441
-  _globals['_PASSAGE_METADATAENTRY']._serialized_end=488
+  _globals['_ARCHIVE']._serialized_start=94
+  _globals['_ARCHIVE']._serialized_end=245
+  _globals['_PASSAGE']._serialized_start=248
+  _globals['_PASSAGE']._serialized_end=514
+  _globals['_PASSAGE_METADATAENTRY']._serialized_start=467
+  _globals['_PASSAGE_METADATAENTRY']._serialized_end=514
 # @@protoc_insertion_point(module_scope)

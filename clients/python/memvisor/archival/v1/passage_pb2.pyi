@@ -10,18 +10,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Archive(_message.Message):
-    __slots__ = ("id", "name", "embedding", "embedding_dim", "create_time")
+    __slots__ = ("id", "name", "embedding", "embedding_dim", "create_time", "embedding_model")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     EMBEDDING_FIELD_NUMBER: _ClassVar[int]
     EMBEDDING_DIM_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDING_MODEL_FIELD_NUMBER: _ClassVar[int]
     id: str
     name: str
     embedding: str
     embedding_dim: int
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., embedding: _Optional[str] = ..., embedding_dim: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    embedding_model: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., embedding: _Optional[str] = ..., embedding_dim: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., embedding_model: _Optional[str] = ...) -> None: ...
 
 class Passage(_message.Message):
     __slots__ = ("id", "archive_id", "text", "tags", "metadata", "create_time", "source_id", "file_id")
