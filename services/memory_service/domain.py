@@ -1,0 +1,141 @@
+"""Plain typed values the manager works with; no SQLAlchemy, no protobuf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Role(StrEnum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+    TOOL = "tool"
+
+
+class Kind(StrEnum):
+    CHAT = "chat"
+    HEARTBEAT = "heartbeat"
+    SYSTEM_ALERT = "system_alert"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    id: str
+    label: str
+    value: str
+    limit: int
+    description: str
+    read_only: bool
+    version: int
+    agent_ids: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewBlock:
+    """A block to create; limit 0 means the configured default."""
+
+    label: str
+    value: str = ""
+    limit: int = 0
+    description: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPatch:
+    """Fields to change; None leaves a field as it is."""
+
+    label: str | None = None
+    value: str | None = None
+    limit: int | None = None
+    description: str | None = None
+    read_only: bool | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.label, self.value, self.limit, self.description, self.read_only))
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRef:
+    """A block by id, or by label within an agent."""
+
+    block_id: str = ""
+    agent_id: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    role: Role
+    kind: Kind = Kind.CHAT
+    content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str = ""
+    tool_name: str = ""
+    step_id: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    agent_id: str
+    role: Role
+    kind: Kind
+    content: str
+    tool_calls: tuple[ToolCall, ...]
+    tool_call_id: str
+    tool_name: str
+    step_id: str
+    sequence: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFilter:
+    """Role and time-range filters shared by listing and searching."""
+
+    roles: tuple[Role, ...] = ()
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+
+    def is_empty(self) -> bool:
+        return not self.roles and self.start_time is None and self.end_time is None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    message: Message
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AgentMemory:
+    """Everything needed to compile one context window."""
+
+    agent_id: str
+    blocks: tuple[Block, ...]
+    in_context_messages: tuple[Message, ...]
+    summary: str
+    recall_message_count: int
+    context_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T] = field(default_factory=list)
+    next_page_token: str = ""
