@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmemvisor/tools/v1/tool.proto\x12\x11memvisor.tools.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x84\x02\n\x04Tool\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x13\n\x0bsource_code\x18\x04 \x01(\t\x12\x13\n\x0bjson_schema\x18\x05 \x01(\t\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x19\n\x11return_char_limit\x18\x07 \x01(\x05\x12\x18\n\x10pip_requirements\x18\x08 \x03(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9e\x01\n\nAgentState\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04tags\x18\x03 \x03(\t\x12\x39\n\x06memory\x18\x04 \x03(\x0b\x32).memvisor.tools.v1.AgentState.MemoryEntry\x1a-\n\x0bMemoryEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x9f\x01\n\x0f\x45xecutionResult\x12\x32\n\x06status\x18\x01 \x01(\x0e\x32\".memvisor.tools.v1.ExecutionStatus\x12\x14\n\x0creturn_value\x18\x02 \x01(\t\x12\x0e\n\x06stdout\x18\x03 \x01(\t\x12\x0e\n\x06stderr\x18\x04 \x01(\t\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x13\n\x0b\x64uration_ms\x18\x06 \x01(\x01*\xa9\x01\n\x0f\x45xecutionStatus\x12 \n\x1c\x45XECUTION_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45XECUTION_STATUS_SUCCESS\x10\x01\x12\x1a\n\x16\x45XECUTION_STATUS_ERROR\x10\x02\x12\x1c\n\x18\x45XECUTION_STATUS_TIMEOUT\x10\x03\x12\x1c\n\x18\x45XECUTION_STATUS_CRASHED\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cmemvisor/tools/v1/tool.proto\x12\x11memvisor.tools.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x84\x02\n\x04Tool\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x13\n\x0bsource_code\x18\x04 \x01(\t\x12\x13\n\x0bjson_schema\x18\x05 \x01(\t\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x19\n\x11return_char_limit\x18\x07 \x01(\x05\x12\x18\n\x10pip_requirements\x18\x08 \x03(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9e\x01\n\nAgentState\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04tags\x18\x03 \x03(\t\x12\x39\n\x06memory\x18\x04 \x03(\x0b\x32).memvisor.tools.v1.AgentState.MemoryEntry\x1a-\n\x0bMemoryEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xd9\x01\n\x0f\x45xecutionResult\x12\x32\n\x06status\x18\x01 \x01(\x0e\x32\".memvisor.tools.v1.ExecutionStatus\x12\x14\n\x0creturn_value\x18\x02 \x01(\t\x12\x0e\n\x06stdout\x18\x03 \x01(\t\x12\x0e\n\x06stderr\x18\x04 \x01(\t\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\x13\n\x0b\x64uration_ms\x18\x06 \x01(\x01\x12\x18\n\x10output_truncated\x18\x07 \x01(\x08\x12\x1e\n\x16return_value_truncated\x18\x08 \x01(\x08\"\xc0\x02\n\rSandboxStatus\x12\x36\n\tisolation\x18\x01 \x01(\x0e\x32#.memvisor.tools.v1.SandboxIsolation\x12\x18\n\x10network_isolated\x18\x02 \x01(\x08\x12\x1b\n\x13\x66ilesystem_isolated\x18\x03 \x01(\x08\x12\x16\n\x0euser_separated\x18\x04 \x01(\x08\x12\x14\n\x0cwarm_workers\x18\x05 \x01(\x05\x12\x11\n\tpool_size\x18\x06 \x01(\x05\x12\x17\n\x0ftimeout_seconds\x18\x07 \x01(\x01\x12\x13\n\x0b\x63pu_seconds\x18\x08 \x01(\x05\x12\x14\n\x0cmemory_bytes\x18\t \x01(\x03\x12\x15\n\rmax_processes\x18\n \x01(\x05\x12\x15\n\rclient_target\x18\x0b \x01(\t\x12\r\n\x05notes\x18\x0c \x03(\t*\xa9\x01\n\x0f\x45xecutionStatus\x12 \n\x1c\x45XECUTION_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45XECUTION_STATUS_SUCCESS\x10\x01\x12\x1a\n\x16\x45XECUTION_STATUS_ERROR\x10\x02\x12\x1c\n\x18\x45XECUTION_STATUS_TIMEOUT\x10\x03\x12\x1c\n\x18\x45XECUTION_STATUS_CRASHED\x10\x04*x\n\x10SandboxIsolation\x12!\n\x1dSANDBOX_ISOLATION_UNSPECIFIED\x10\x00\x12\x1b\n\x17SANDBOX_ISOLATION_BWRAP\x10\x01\x12$\n SANDBOX_ISOLATION_PROCESS_LIMITS\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,8 +34,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_AGENTSTATE_MEMORYENTRY']._loaded_options = None
   _globals['_AGENTSTATE_MEMORYENTRY']._serialized_options = b'8\001'
-  _globals['_EXECUTIONSTATUS']._serialized_start=671
-  _globals['_EXECUTIONSTATUS']._serialized_end=840
+  _globals['_EXECUTIONSTATUS']._serialized_start=1052
+  _globals['_EXECUTIONSTATUS']._serialized_end=1221
+  _globals['_SANDBOXISOLATION']._serialized_start=1223
+  _globals['_SANDBOXISOLATION']._serialized_end=1343
   _globals['_TOOL']._serialized_start=85
   _globals['_TOOL']._serialized_end=345
   _globals['_AGENTSTATE']._serialized_start=348
@@ -43,5 +45,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_AGENTSTATE_MEMORYENTRY']._serialized_start=461
   _globals['_AGENTSTATE_MEMORYENTRY']._serialized_end=506
   _globals['_EXECUTIONRESULT']._serialized_start=509
-  _globals['_EXECUTIONRESULT']._serialized_end=668
+  _globals['_EXECUTIONRESULT']._serialized_end=726
+  _globals['_SANDBOXSTATUS']._serialized_start=729
+  _globals['_SANDBOXSTATUS']._serialized_end=1049
 # @@protoc_insertion_point(module_scope)

@@ -91,3 +91,13 @@ class ExecuteToolResponse(_message.Message):
     RESULT_FIELD_NUMBER: _ClassVar[int]
     result: _tool_pb2.ExecutionResult
     def __init__(self, result: _Optional[_Union[_tool_pb2.ExecutionResult, _Mapping]] = ...) -> None: ...
+
+class GetSandboxStatusRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetSandboxStatusResponse(_message.Message):
+    __slots__ = ("status",)
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    status: _tool_pb2.SandboxStatus
+    def __init__(self, status: _Optional[_Union[_tool_pb2.SandboxStatus, _Mapping]] = ...) -> None: ...

@@ -60,6 +60,11 @@ class ToolServiceStub:
                 request_serializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.ExecuteToolRequest.SerializeToString,
                 response_deserializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.ExecuteToolResponse.FromString,
                 _registered_method=True)
+        self.GetSandboxStatus = channel.unary_unary(
+                '/memvisor.tools.v1.ToolService/GetSandboxStatus',
+                request_serializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.GetSandboxStatusRequest.SerializeToString,
+                response_deserializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.GetSandboxStatusResponse.FromString,
+                _registered_method=True)
 
 
 class ToolServiceServicer:
@@ -101,6 +106,13 @@ class ToolServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSandboxStatus(self, request, context):
+        """Reports the sandbox's isolation and limits on this deployment.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ToolServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +140,11 @@ def add_ToolServiceServicer_to_server(servicer, server):
                     servicer.ExecuteTool,
                     request_deserializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.ExecuteToolRequest.FromString,
                     response_serializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.ExecuteToolResponse.SerializeToString,
+            ),
+            'GetSandboxStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSandboxStatus,
+                    request_deserializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.GetSandboxStatusRequest.FromString,
+                    response_serializer=memvisor_dot_tools_dot_v1_dot_tool__service__pb2.GetSandboxStatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -266,6 +283,33 @@ class ToolService:
             '/memvisor.tools.v1.ToolService/ExecuteTool',
             memvisor_dot_tools_dot_v1_dot_tool__service__pb2.ExecuteToolRequest.SerializeToString,
             memvisor_dot_tools_dot_v1_dot_tool__service__pb2.ExecuteToolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSandboxStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/memvisor.tools.v1.ToolService/GetSandboxStatus',
+            memvisor_dot_tools_dot_v1_dot_tool__service__pb2.GetSandboxStatusRequest.SerializeToString,
+            memvisor_dot_tools_dot_v1_dot_tool__service__pb2.GetSandboxStatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

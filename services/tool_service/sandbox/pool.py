@@ -1,0 +1,153 @@
+"""Warm workers: interpreters started ahead of time, each used for exactly one call.
+
+A worker never runs a second call, so nothing a tool leaves behind (modules, globals, threads,
+files, changed limits) can reach another tenant's or tool's call. Starting Python costs tens of
+milliseconds; keeping a few started moves that cost off the call's path. The pool is refilled
+in the background after every take.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import tempfile
+import time
+from dataclasses import dataclass
+
+from tool_service.sandbox.isolation import SANDBOX_WORKDIR, Isolation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Worker:
+    """One started interpreter waiting for its request on stdin."""
+
+    proc: asyncio.subprocess.Process
+    result_fd: int  # our end of the result pipe
+    workdir: str  # the working directory as the tool sees it
+    host_workdir: str | None  # a directory we created and must remove (no bwrap)
+    started: float
+
+    def alive(self) -> bool:
+        return self.proc.returncode is None
+
+    def kill(self) -> None:
+        """Kills the worker's whole process group (its children too), then frees its files."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.release()
+
+    def release(self) -> None:
+        if self.result_fd >= 0:
+            os.close(self.result_fd)
+            self.result_fd = -1
+        if self.host_workdir:
+            shutil.rmtree(self.host_workdir, ignore_errors=True)
+            self.host_workdir = None
+
+
+class WorkerPool:
+    """Keeps `size` idle workers; `take()` hands one out and starts a replacement."""
+
+    def __init__(self, isolation: Isolation, size: int) -> None:
+        self.isolation = isolation
+        self.size = size
+        self._idle: list[Worker] = []
+        self._refill_task: asyncio.Task[None] | None = None
+        self._closed = False
+        self.spawned = 0
+
+    @property
+    def idle_count(self) -> int:
+        return sum(1 for w in self._idle if w.alive())
+
+    async def start(self) -> None:
+        self._kick()
+
+    async def take(self) -> Worker:
+        """An idle worker when one is ready, else a freshly started one (a cold call)."""
+        worker: Worker | None = None
+        while self._idle:
+            candidate = self._idle.pop(0)
+            if candidate.alive():
+                worker = candidate
+                break
+            candidate.kill()
+        if worker is None:
+            worker = await self.spawn()
+        self._kick()
+        return worker
+
+    def _kick(self) -> None:
+        if self._closed or self.size == 0:
+            return
+        if self._refill_task is None or self._refill_task.done():
+            self._refill_task = asyncio.get_running_loop().create_task(self._refill())
+
+    async def _refill(self) -> None:
+        failures = 0
+        while not self._closed and len(self._idle) < self.size:
+            try:
+                worker = await self.spawn()
+            except OSError:
+                # e.g. a fork bomb exhausted the process table a moment ago; try again later.
+                failures += 1
+                log.warning("could not start a warm tool worker", exc_info=True)
+                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                continue
+            if self._closed:
+                worker.kill()
+                return
+            self._idle.append(worker)
+
+    async def spawn(self) -> Worker:
+        iso = self.isolation
+        host_workdir: str | None = None
+        if iso.use_bwrap:
+            workdir = SANDBOX_WORKDIR
+        else:
+            host_workdir = tempfile.mkdtemp(prefix="memvisor-tool-")
+            if iso.drop_to is not None:
+                os.chown(host_workdir, *iso.drop_to)
+            workdir = host_workdir
+        read_fd, write_fd = os.pipe()
+        os.set_inheritable(write_fd, True)
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *iso.command(write_fd, host_workdir),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env=iso.spawn_env(), pass_fds=(write_fd,),
+                cwd=host_workdir or "/", start_new_session=True,  # own process group: killpg reaches its children
+            )
+        except BaseException:
+            os.close(read_fd)
+            if host_workdir:
+                shutil.rmtree(host_workdir, ignore_errors=True)
+            raise
+        finally:
+            os.close(write_fd)
+        self.spawned += 1
+        return Worker(proc, read_fd, workdir, host_workdir, time.monotonic())
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._refill_task is not None:
+            self._refill_task.cancel()
+            try:
+                await self._refill_task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+        for worker in idle:
+            try:
+                await asyncio.wait_for(worker.proc.wait(), 5)
+            except (asyncio.TimeoutError, ProcessLookupError):
+                pass
