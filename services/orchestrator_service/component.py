@@ -42,7 +42,7 @@ class OrchestratorComponent:
         self.db = Database(self.settings.database_url or server_settings.sqlite_url("orchestrator"))
         store = AgentStore(self.db)
         catalog = ToolCatalog(peers.archival, peers.tools)
-        llm = LLMClient(self.settings)
+        llm = self._llm = LLMClient(self.settings)
         executor = ToolExecutor(peers.memory, peers.archival, peers.tools, peers.sandbox_env)
         runner = TurnRunner(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,
                             executor=executor, llm=llm, settings=self.settings)
@@ -59,4 +59,5 @@ class OrchestratorComponent:
 
     async def close(self) -> None:
         await self.servicer.drain(self._shutdown_grace)
+        await self._llm.close()
         self.db.dispose()

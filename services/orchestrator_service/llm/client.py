@@ -72,6 +72,11 @@ class LLMClient:
             )
         return self._client
 
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
     async def complete(
         self, handle: ModelHandle, messages: list[dict[str, Any]], tools: list[dict[str, Any]], tool_choice: str
     ) -> LLMResponse:
@@ -81,7 +86,8 @@ class LLMClient:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(_RETRYABLE),
                 stop=stop_after_attempt(s.llm_max_attempts),
-                wait=wait_exponential_jitter(multiplier=s.llm_backoff_initial_seconds, max=s.llm_backoff_max_seconds),
+                wait=wait_exponential_jitter(multiplier=s.llm_backoff_initial_seconds,
+                                             max=s.llm_backoff_max_seconds, jitter=s.llm_backoff_initial_seconds),
                 reraise=True,
             ):
                 with attempt:
