@@ -136,7 +136,8 @@ class VectorIndex:
     def _rebuild(self) -> None:
         ids, vectors = self._all_vectors()
         n = len(ids)
-        nlist = max(16, min(_MAX_NLIST, int(4 * math.sqrt(n))))
+        # ~4*sqrt(n) cells, but never fewer than 39 training points per cell (k-means needs them).
+        nlist = max(8, min(_MAX_NLIST, int(4 * math.sqrt(n)), n // 39))
         rng = np.random.default_rng(0)
         sample = vectors if n <= nlist * _TRAIN_POINTS_PER_LIST else vectors[
             rng.choice(n, nlist * _TRAIN_POINTS_PER_LIST, replace=False)]
