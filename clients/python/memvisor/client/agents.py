@@ -18,6 +18,10 @@ from memvisor.client.types import (
 from memvisor.memory.v1 import block_pb2, memory_service_pb2 as mem, memory_service_pb2_grpc
 
 
+_UPDATABLE = {"name", "description", "system", "model", "embedding", "tool_names", "tool_rules", "tags",
+              "context_window_limit"}
+
+
 class AgentMessages:
     def __init__(self, t: Transport, stub: agent_service_pb2_grpc.AgentServiceStub) -> None:
         self._t, self._stub = t, stub
@@ -170,6 +174,9 @@ class Agents:
         if "tools" in changes:
             changes["tool_names"] = changes.pop("tools")
         agent = agent_pb2.Agent(id=agent_id)
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise TypeError(f"cannot modify {', '.join(sorted(unknown))}; updatable: {', '.join(sorted(_UPDATABLE))}")
         for key, value in changes.items():
             if key == "tool_rules":
                 agent.tool_rules.extend(_convert.tool_rule_proto(r) for r in value)
