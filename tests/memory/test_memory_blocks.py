@@ -235,7 +235,7 @@ async def test_create_agent_memory_is_atomic(manager: MemoryManager) -> None:
         (NewBlock("a\nb", "x"), "block.label"),
         (NewBlock("ok", "x", limit=-1), "block.limit"),
         (NewBlock("ok", "x", limit=1001), "block.limit"),
-        (NewBlock("ok", "d" * 101 and "x", description="d" * 101), "block.description"),
+        (NewBlock("ok", "x", description="d" * 101), "block.description"),
     ],
 )
 async def test_create_block_bad_input(manager: MemoryManager, block: NewBlock, field: str) -> None:
