@@ -37,25 +37,41 @@ _KIND_IN = {
     message_pb2.MESSAGE_KIND_HEARTBEAT: Kind.HEARTBEAT,
     message_pb2.MESSAGE_KIND_SYSTEM_ALERT: Kind.SYSTEM_ALERT,
 }
-_KIND_OUT = {Kind.CHAT: message_pb2.MESSAGE_KIND_CHAT, Kind.HEARTBEAT: message_pb2.MESSAGE_KIND_HEARTBEAT,
-             Kind.SYSTEM_ALERT: message_pb2.MESSAGE_KIND_SYSTEM_ALERT}
+_KIND_OUT = {
+    Kind.CHAT: message_pb2.MESSAGE_KIND_CHAT,
+    Kind.HEARTBEAT: message_pb2.MESSAGE_KIND_HEARTBEAT,
+    Kind.SYSTEM_ALERT: message_pb2.MESSAGE_KIND_SYSTEM_ALERT,
+}
 
 UPDATABLE_PATHS = ("label", "value", "limit", "description", "read_only")
 
 
 # ---- blocks -------------------------------------------------------------------------------------
 
+
 def block_to_proto(block: Block) -> block_pb2.Block:
     return block_pb2.Block(
-        id=block.id, label=block.label, value=block.value, limit=block.limit, description=block.description,
-        read_only=block.read_only, version=block.version, agent_ids=list(block.agent_ids),
-        create_time=to_timestamp(block.created_at), update_time=to_timestamp(block.updated_at),
+        id=block.id,
+        label=block.label,
+        value=block.value,
+        limit=block.limit,
+        description=block.description,
+        read_only=block.read_only,
+        version=block.version,
+        agent_ids=list(block.agent_ids),
+        create_time=to_timestamp(block.created_at),
+        update_time=to_timestamp(block.updated_at),
     )
 
 
 def new_block(msg: block_pb2.Block) -> NewBlock:
-    return NewBlock(label=msg.label, value=msg.value, limit=msg.limit, description=msg.description,
-                    read_only=msg.read_only)
+    return NewBlock(
+        label=msg.label,
+        value=msg.value,
+        limit=msg.limit,
+        description=msg.description,
+        read_only=msg.read_only,
+    )
 
 
 def block_ref(selector: block_pb2.BlockSelector, present: bool) -> BlockRef:
@@ -69,11 +85,17 @@ def block_patch(block: block_pb2.Block, mask: FieldMask) -> BlockPatch:
     paths = list(mask.paths)
     for i, path in enumerate(paths):
         if path not in UPDATABLE_PATHS:
-            raise InvalidArgument(f"update_mask.paths[{i}]",
-                                  f"{path!r} cannot be updated; use {', '.join(UPDATABLE_PATHS)}")
+            raise InvalidArgument(
+                f"update_mask.paths[{i}]", f"{path!r} cannot be updated; use {', '.join(UPDATABLE_PATHS)}"
+            )
     if not paths:
-        populated = {"label": bool(block.label), "value": bool(block.value), "limit": block.limit != 0,
-                     "description": bool(block.description), "read_only": block.read_only}
+        populated = {
+            "label": bool(block.label),
+            "value": bool(block.value),
+            "limit": block.limit != 0,
+            "description": bool(block.description),
+            "read_only": block.read_only,
+        }
         paths = [p for p, is_set in populated.items() if is_set]
     chosen = set(paths)
     return BlockPatch(
@@ -86,6 +108,7 @@ def block_patch(block: block_pb2.Block, mask: FieldMask) -> BlockPatch:
 
 
 # ---- messages -----------------------------------------------------------------------------------
+
 
 def role_in(value: int, field: str) -> Role:
     try:
@@ -103,18 +126,29 @@ def new_message(msg: message_pb2.Message, field: str) -> NewMessage:
     if kind is None:
         raise InvalidArgument(f"{field}.kind", "is not a known message kind")
     return NewMessage(
-        role=role_in(msg.role, f"{field}.role"), kind=kind, content=msg.content,
+        role=role_in(msg.role, f"{field}.role"),
+        kind=kind,
+        content=msg.content,
         tool_calls=tuple(ToolCall(c.id, c.name, c.arguments) for c in msg.tool_calls),
-        tool_call_id=msg.tool_call_id, tool_name=msg.tool_name, step_id=msg.step_id,
+        tool_call_id=msg.tool_call_id,
+        tool_name=msg.tool_name,
+        step_id=msg.step_id,
         created_at=timestamp_in(msg.create_time, msg.HasField("create_time"), f"{field}.create_time"),
     )
 
 
 def message_to_proto(m: Message) -> message_pb2.Message:
     return message_pb2.Message(
-        id=m.id, agent_id=m.agent_id, role=_ROLE_OUT[m.role], kind=_KIND_OUT[m.kind], content=m.content,
+        id=m.id,
+        agent_id=m.agent_id,
+        role=_ROLE_OUT[m.role],
+        kind=_KIND_OUT[m.kind],
+        content=m.content,
         tool_calls=[message_pb2.ToolCall(id=c.id, name=c.name, arguments=c.arguments) for c in m.tool_calls],
-        tool_call_id=m.tool_call_id, tool_name=m.tool_name, step_id=m.step_id, sequence=m.sequence,
+        tool_call_id=m.tool_call_id,
+        tool_name=m.tool_name,
+        step_id=m.step_id,
+        sequence=m.sequence,
         create_time=to_timestamp(m.created_at),
     )
 
@@ -126,8 +160,9 @@ def timestamp_in(ts: Timestamp, present: bool, field: str) -> datetime | None:
         raise InvalidArgument(field, "is not a valid timestamp") from None
 
 
-def message_filter(roles: Iterable[int], start: Timestamp, has_start: bool, end: Timestamp,
-                   has_end: bool) -> MessageFilter:
+def message_filter(
+    roles: Iterable[int], start: Timestamp, has_start: bool, end: Timestamp, has_end: bool
+) -> MessageFilter:
     return MessageFilter(
         roles=roles_in(roles, "roles"),
         start_time=timestamp_in(start, has_start, "start_time"),

@@ -19,9 +19,7 @@ class BlockLimitExceeded(FailedPrecondition):
 
 class BlockReadOnly(FailedPrecondition):
     def __init__(self, label: str) -> None:
-        super().__init__(
-            f"block {label!r} is read-only", reason="BLOCK_READ_ONLY", metadata={"label": label}
-        )
+        super().__init__(f"block {label!r} is read-only", reason="BLOCK_READ_ONLY", metadata={"label": label})
 
 
 class TextNotFound(FailedPrecondition):

@@ -40,6 +40,8 @@ from memory_service.settings import MemorySettings
 
 log = logging.getLogger(__name__)
 
+NO_FILTER = MessageFilter()  # frozen, so safe as a shared default
+
 # Computes the columns to change from the locked current row; raises to refuse the edit.
 EditFn = Callable[[BlockRow], dict[str, Any]]
 
@@ -52,8 +54,11 @@ class _Integrity(MemvisorError):
     """A unique constraint caught a race the pre-checks could not see."""
 
     def __init__(self) -> None:
-        super().__init__("a concurrent request changed the same data; retry", reason="CONCURRENT_MODIFICATION",
-                         code=Conflict.code)
+        super().__init__(
+            "a concurrent request changed the same data; retry",
+            reason="CONCURRENT_MODIFICATION",
+            code=Conflict.code,
+        )
 
 
 class MemoryManager:
@@ -88,14 +93,16 @@ class MemoryManager:
 
         return await self._run(tx)
 
-    async def list_blocks(self, tenant: str, *, agent_id: str = "", label: str = "", page_size: int = 0,
-                          page_token: str = "") -> Page[Block]:
+    async def list_blocks(
+        self, tenant: str, *, agent_id: str = "", label: str = "", page_size: int = 0, page_token: str = ""
+    ) -> Page[Block]:
         if agent_id:
             validate.agent_id(agent_id)
         if label:
             validate.label(label, "label", self._settings)
-        size = resolve_page_size(page_size, default=self._settings.default_page_size,
-                                 maximum=self._settings.max_page_size)
+        size = resolve_page_size(
+            page_size, default=self._settings.default_page_size, maximum=self._settings.max_page_size
+        )
         filters = {"agent_id": agent_id, "label": label}
         cursor = decode_page_token(page_token, filters)
         after = _int_cursor(cursor, "after")
@@ -103,20 +110,28 @@ class MemoryManager:
         def tx(s: Session) -> Page[Block]:
             if agent_id:
                 store.require_agent(s, tenant, agent_id)
-                pairs = store.agent_blocks(s, tenant, agent_id, label=label,
-                                           after_position=-1 if after is None else after, limit=size + 1)
+                pairs = store.agent_blocks(
+                    s,
+                    tenant,
+                    agent_id,
+                    label=label,
+                    after_position=-1 if after is None else after,
+                    limit=size + 1,
+                )
                 rows, keys = [r for r, _ in pairs], [p for _, p in pairs]
             else:
-                rows = store.list_blocks(s, tenant, label=label, after_pk=0 if after is None else after,
-                                         limit=size + 1)
+                rows = store.list_blocks(
+                    s, tenant, label=label, after_pk=0 if after is None else after, limit=size + 1
+                )
                 keys = [r.pk for r in rows]
             token = encode_page_token({"after": keys[size - 1]}, filters) if len(rows) > size else ""
             return Page(store.to_blocks(s, tenant, rows[:size]), token)
 
         return await self._run(tx)
 
-    async def update_block(self, tenant: str, ref: BlockRef, patch: BlockPatch, *,
-                           expected_version: int = 0) -> Block:
+    async def update_block(
+        self, tenant: str, ref: BlockRef, patch: BlockPatch, *, expected_version: int = 0
+    ) -> Block:
         validate.block_ref(ref, self._settings)
         patch = validate.block_patch(patch, self._settings)
         validate.expected_version(expected_version)
@@ -147,44 +162,94 @@ class MemoryManager:
         await self._run(tx)
         log.info("block deleted", extra={"block_id": block_id})
 
-    async def append_to_block(self, tenant: str, ref: BlockRef, text: str, *, expected_version: int = 0,
-                              enforce_read_only: bool = False) -> Block:
+    async def append_to_block(
+        self,
+        tenant: str,
+        ref: BlockRef,
+        text: str,
+        *,
+        expected_version: int = 0,
+        enforce_read_only: bool = False,
+    ) -> Block:
         validate.block_ref(ref, self._settings)
         validate.edit_text("text", text, self._settings)
-        return await self._edit(tenant, ref, lambda row: {"value": text_edit.append(row.value, text)},
-                                validate.expected_version(expected_version), enforce_read_only)
+        return await self._edit(
+            tenant,
+            ref,
+            lambda row: {"value": text_edit.append(row.value, text)},
+            validate.expected_version(expected_version),
+            enforce_read_only,
+        )
 
-    async def replace_in_block(self, tenant: str, ref: BlockRef, old_text: str, new_text: str, *,
-                               replace_all: bool = False, expected_version: int = 0,
-                               enforce_read_only: bool = False) -> Block:
+    async def replace_in_block(
+        self,
+        tenant: str,
+        ref: BlockRef,
+        old_text: str,
+        new_text: str,
+        *,
+        replace_all: bool = False,
+        expected_version: int = 0,
+        enforce_read_only: bool = False,
+    ) -> Block:
         validate.block_ref(ref, self._settings)
         # Without this, "" would "occur" everywhere and replace_all would interleave new_text.
         validate.edit_text("old_text", old_text, self._settings)
         validate.edit_text("new_text", new_text, self._settings, required=False)
         return await self._edit(
-            tenant, ref,
+            tenant,
+            ref,
             lambda row: {"value": text_edit.replace(row.label, row.value, old_text, new_text, replace_all)},
-            validate.expected_version(expected_version), enforce_read_only)
+            validate.expected_version(expected_version),
+            enforce_read_only,
+        )
 
-    async def insert_into_block(self, tenant: str, ref: BlockRef, text: str, *, line: int = -1,
-                                expected_version: int = 0, enforce_read_only: bool = False) -> Block:
+    async def insert_into_block(
+        self,
+        tenant: str,
+        ref: BlockRef,
+        text: str,
+        *,
+        line: int = -1,
+        expected_version: int = 0,
+        enforce_read_only: bool = False,
+    ) -> Block:
         validate.block_ref(ref, self._settings)
         validate.edit_text("text", text, self._settings)
         if line < -1:
-            raise InvalidArgument("line", "must be -1 (the end) or a line number from 0",
-                                  reason="LINE_OUT_OF_RANGE")
-        return await self._edit(tenant, ref, lambda row: {"value": text_edit.insert(row.value, text, line)},
-                                validate.expected_version(expected_version), enforce_read_only)
+            raise InvalidArgument(
+                "line", "must be -1 (the end) or a line number from 0", reason="LINE_OUT_OF_RANGE"
+            )
+        return await self._edit(
+            tenant,
+            ref,
+            lambda row: {"value": text_edit.insert(row.value, text, line)},
+            validate.expected_version(expected_version),
+            enforce_read_only,
+        )
 
-    async def rethink_block(self, tenant: str, ref: BlockRef, value: str, *, expected_version: int = 0,
-                            enforce_read_only: bool = False) -> Block:
+    async def rethink_block(
+        self,
+        tenant: str,
+        ref: BlockRef,
+        value: str,
+        *,
+        expected_version: int = 0,
+        enforce_read_only: bool = False,
+    ) -> Block:
         validate.block_ref(ref, self._settings)
         validate.edit_text("value", value, self._settings, required=False)
-        return await self._edit(tenant, ref, lambda row: {"value": value},
-                                validate.expected_version(expected_version), enforce_read_only)
+        return await self._edit(
+            tenant,
+            ref,
+            lambda row: {"value": value},
+            validate.expected_version(expected_version),
+            enforce_read_only,
+        )
 
-    async def _edit(self, tenant: str, ref: BlockRef, compute: EditFn, expected_version: int,
-                    enforce_read_only: bool) -> Block:
+    async def _edit(
+        self, tenant: str, ref: BlockRef, compute: EditFn, expected_version: int, enforce_read_only: bool
+    ) -> Block:
         """Read (row-locked on PostgreSQL), check, compute, then UPDATE guarded by the version read.
 
         The version guard in the UPDATE is what makes concurrent edits safe on any backend: a
@@ -198,7 +263,10 @@ class MemoryManager:
                 raise Conflict(
                     f"block {row.label!r} is at version {row.version}, not {expected_version}; "
                     "re-read it and retry",
-                    block_id=row.id, current_version=str(row.version), expected_version=str(expected_version))
+                    block_id=row.id,
+                    current_version=str(row.version),
+                    expected_version=str(expected_version),
+                )
             if enforce_read_only and row.read_only:
                 raise BlockReadOnly(row.label)
             changes = compute(row)
@@ -253,11 +321,14 @@ class MemoryManager:
 
     # ---- agent memory ---------------------------------------------------------------------------
 
-    async def create_agent_memory(self, tenant: str, agent_id: str, blocks: Sequence[NewBlock] = (),
-                                  block_ids: Sequence[str] = ()) -> list[Block]:
+    async def create_agent_memory(
+        self, tenant: str, agent_id: str, blocks: Sequence[NewBlock] = (), block_ids: Sequence[str] = ()
+    ) -> list[Block]:
         validate.agent_id(agent_id)
         if len(blocks) + len(block_ids) > self._settings.max_blocks_per_agent:
-            raise InvalidArgument("blocks", f"an agent may have at most {self._settings.max_blocks_per_agent} blocks")
+            raise InvalidArgument(
+                "blocks", f"an agent may have at most {self._settings.max_blocks_per_agent} blocks"
+            )
         new_blocks = [validate.new_block(b, f"blocks[{i}]", self._settings) for i, b in enumerate(blocks)]
         for i, bid in enumerate(block_ids):
             validate.block_id(bid, f"block_ids[{i}]")
@@ -294,9 +365,14 @@ class MemoryManager:
             rows = [row for row, _ in store.agent_blocks(s, tenant, agent_id)]
             by_id = message_store.by_ids(s, tenant, agent_id, agent.in_context_ids)
             messages = tuple(message_store.to_message(by_id[i]) for i in agent.in_context_ids if i in by_id)
-            return AgentMemory(agent_id=agent_id, blocks=tuple(store.to_blocks(s, tenant, rows)),
-                               in_context_messages=messages, summary=agent.summary,
-                               recall_message_count=agent.message_count, context_version=agent.context_version)
+            return AgentMemory(
+                agent_id=agent_id,
+                blocks=tuple(store.to_blocks(s, tenant, rows)),
+                in_context_messages=messages,
+                summary=agent.summary,
+                recall_message_count=agent.message_count,
+                context_version=agent.context_version,
+            )
 
         return await self._run(tx)
 
@@ -314,8 +390,9 @@ class MemoryManager:
 
     # ---- recall memory --------------------------------------------------------------------------
 
-    async def append_messages(self, tenant: str, agent_id: str, messages: Sequence[NewMessage], *,
-                              add_to_context: bool = False) -> list[Message]:
+    async def append_messages(
+        self, tenant: str, agent_id: str, messages: Sequence[NewMessage], *, add_to_context: bool = False
+    ) -> list[Message]:
         validate.agent_id(agent_id)
         answers = validate.messages(messages, self._settings)
         ids = [new_id("message") for _ in messages]
@@ -326,13 +403,24 @@ class MemoryManager:
             now = utcnow()
             rows = []
             for i, msg in enumerate(messages):
-                rows.append(message_store.new_row(
-                    id=ids[i], tenant=tenant, agent_id=agent_id, sequence=agent.last_sequence + 1 + i,
-                    role=msg.role, kind=msg.kind, content=msg.content, tool_calls=msg.tool_calls,
-                    tool_call_id=msg.tool_call_id, tool_name=msg.tool_name,
-                    call_message_id=ids[answers[i]] if i in answers else None, step_id=msg.step_id,
-                    search_text=fulltext.search_text(msg.role, msg.kind, msg.content, msg.tool_calls),
-                    created_at=msg.created_at or now))
+                rows.append(
+                    message_store.new_row(
+                        id=ids[i],
+                        tenant=tenant,
+                        agent_id=agent_id,
+                        sequence=agent.last_sequence + 1 + i,
+                        role=msg.role,
+                        kind=msg.kind,
+                        content=msg.content,
+                        tool_calls=msg.tool_calls,
+                        tool_call_id=msg.tool_call_id,
+                        tool_name=msg.tool_name,
+                        call_message_id=ids[answers[i]] if i in answers else None,
+                        step_id=msg.step_id,
+                        search_text=fulltext.search_text(msg.role, msg.kind, msg.content, msg.tool_calls),
+                        created_at=msg.created_at or now,
+                    )
+                )
             message_store.insert(s, rows)
             agent.last_sequence += len(rows)
             agent.message_count += len(rows)
@@ -345,27 +433,43 @@ class MemoryManager:
         log.debug("messages appended", extra={"agent_id": agent_id, "count": len(stored)})
         return stored
 
-    async def list_messages(self, tenant: str, agent_id: str, flt: MessageFilter = MessageFilter(), *,
-                            descending: bool = False, page_size: int = 0, page_token: str = "") -> Page[Message]:
+    async def list_messages(
+        self,
+        tenant: str,
+        agent_id: str,
+        flt: MessageFilter = NO_FILTER,
+        *,
+        descending: bool = False,
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> Page[Message]:
         validate.agent_id(agent_id)
         _check_range(flt)
-        size = resolve_page_size(page_size, default=self._settings.default_page_size,
-                                 maximum=self._settings.max_page_size)
-        filters = {"agent_id": agent_id, "roles": sorted(r.value for r in flt.roles),
-                   "start": _iso(flt.start_time), "end": _iso(flt.end_time), "descending": descending}
+        size = resolve_page_size(
+            page_size, default=self._settings.default_page_size, maximum=self._settings.max_page_size
+        )
+        filters = {
+            "agent_id": agent_id,
+            "roles": sorted(r.value for r in flt.roles),
+            "start": _iso(flt.start_time),
+            "end": _iso(flt.end_time),
+            "descending": descending,
+        }
         after = _int_cursor(decode_page_token(page_token, filters), "after")
 
         def tx(s: Session) -> Page[Message]:
             store.require_agent(s, tenant, agent_id)
-            rows = message_store.page(s, tenant, agent_id, flt, after_sequence=after, descending=descending,
-                                      limit=size + 1)
+            rows = message_store.page(
+                s, tenant, agent_id, flt, after_sequence=after, descending=descending, limit=size + 1
+            )
             token = encode_page_token({"after": rows[size - 1].sequence}, filters) if len(rows) > size else ""
             return Page([message_store.to_message(r) for r in rows[:size]], token)
 
         return await self._run(tx)
 
-    async def search_messages(self, tenant: str, agent_id: str, query: str, flt: MessageFilter = MessageFilter(),
-                              *, limit: int = 0) -> list[SearchHit]:
+    async def search_messages(
+        self, tenant: str, agent_id: str, query: str, flt: MessageFilter = NO_FILTER, *, limit: int = 0
+    ) -> list[SearchHit]:
         validate.agent_id(agent_id)
         max_length("query", query, self._settings.max_query_chars)
         _check_range(flt)
@@ -390,12 +494,21 @@ class MemoryManager:
 
         return await self._run(tx)
 
-    async def set_context_window(self, tenant: str, agent_id: str, message_ids: Sequence[str], *,
-                                 summary: str = "", expected_context_version: int = 0) -> int:
+    async def set_context_window(
+        self,
+        tenant: str,
+        agent_id: str,
+        message_ids: Sequence[str],
+        *,
+        summary: str = "",
+        expected_context_version: int = 0,
+    ) -> int:
         validate.agent_id(agent_id)
         if len(message_ids) > self._settings.max_context_messages:
-            raise InvalidArgument("message_ids", f"has {len(message_ids)} ids; the maximum is "
-                                                 f"{self._settings.max_context_messages}")
+            raise InvalidArgument(
+                "message_ids",
+                f"has {len(message_ids)} ids; the maximum is {self._settings.max_context_messages}",
+            )
         positions: dict[str, int] = {}
         for i, mid in enumerate(message_ids):
             validate.message_id(mid, f"message_ids[{i}]")
@@ -408,8 +521,11 @@ class MemoryManager:
         def tx(s: Session) -> int:
             agent = store.require_agent(s, tenant, agent_id, lock=True)
             if expected_context_version and agent.context_version != expected_context_version:
-                raise Conflict(f"context is at version {agent.context_version}, not {expected_context_version}",
-                               reason="CONTEXT_VERSION_CONFLICT", current_version=str(agent.context_version))
+                raise Conflict(
+                    f"context is at version {agent.context_version}, not {expected_context_version}",
+                    reason="CONTEXT_VERSION_CONFLICT",
+                    current_version=str(agent.context_version),
+                )
             rows = message_store.by_ids(s, tenant, agent_id, list(message_ids))
             for mid in message_ids:
                 if mid not in rows:
@@ -422,8 +538,10 @@ class MemoryManager:
             return agent.context_version
 
         version: int = await self._run(tx)
-        log.debug("context window set", extra={"agent_id": agent_id, "messages": len(message_ids),
-                                               "context_version": version})
+        log.debug(
+            "context window set",
+            extra={"agent_id": agent_id, "messages": len(message_ids), "context_version": version},
+        )
         return version
 
 
@@ -432,17 +550,23 @@ def _check_tool_pairs(s: Session, tenant: str, rows: dict[str, Any], positions: 
     callers = [mid for mid, r in rows.items() if r.role == Role.ASSISTANT.value and r.tool_calls]
     for result in message_store.results_of_calls(s, tenant, callers):
         if result.id not in positions:
-            raise ToolCallSplit(f"message_ids[{positions[result.call_message_id]}]",
-                                f"{result.call_message_id!r} calls a tool but its result {result.id!r} is not listed")
+            raise ToolCallSplit(
+                f"message_ids[{positions[result.call_message_id]}]",
+                f"{result.call_message_id!r} calls a tool but its result {result.id!r} is not listed",
+            )
     for mid, r in rows.items():
         if r.role != Role.TOOL.value or r.call_message_id is None:
             continue
         if r.call_message_id not in positions:
-            raise ToolCallSplit(f"message_ids[{positions[mid]}]",
-                                f"tool result {mid!r} is listed without its call {r.call_message_id!r}")
+            raise ToolCallSplit(
+                f"message_ids[{positions[mid]}]",
+                f"tool result {mid!r} is listed without its call {r.call_message_id!r}",
+            )
         if positions[r.call_message_id] > positions[mid]:
-            raise ToolCallSplit(f"message_ids[{positions[mid]}]",
-                                f"tool result {mid!r} is listed before its call {r.call_message_id!r}")
+            raise ToolCallSplit(
+                f"message_ids[{positions[mid]}]",
+                f"tool result {mid!r} is listed before its call {r.call_message_id!r}",
+            )
 
 
 def _agent_exists(agent_id: str) -> MemvisorError:

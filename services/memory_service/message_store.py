@@ -21,15 +21,20 @@ def insert(s: Session, rows: Sequence[MessageRow]) -> None:
 
 
 def delete_for_agent(s: Session, tenant: str, agent_id: str) -> int:
-    result = s.execute(delete(MessageRow).where(MessageRow.tenant_id == tenant, MessageRow.agent_id == agent_id))
+    result = s.execute(
+        delete(MessageRow).where(MessageRow.tenant_id == tenant, MessageRow.agent_id == agent_id)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def by_ids(s: Session, tenant: str, agent_id: str, ids: Sequence[str]) -> dict[str, MessageRow]:
     if not ids:
         return {}
-    rows = s.scalars(select(MessageRow).where(MessageRow.tenant_id == tenant, MessageRow.agent_id == agent_id,
-                                              MessageRow.id.in_(list(ids))))
+    rows = s.scalars(
+        select(MessageRow).where(
+            MessageRow.tenant_id == tenant, MessageRow.agent_id == agent_id, MessageRow.id.in_(list(ids))
+        )
+    )
     return {r.id: r for r in rows}
 
 
@@ -37,8 +42,13 @@ def results_of_calls(s: Session, tenant: str, call_message_ids: Sequence[str]) -
     """Tool messages answering calls made by the given assistant messages."""
     if not call_message_ids:
         return []
-    return list(s.scalars(select(MessageRow).where(MessageRow.tenant_id == tenant,
-                                                   MessageRow.call_message_id.in_(list(call_message_ids)))))
+    return list(
+        s.scalars(
+            select(MessageRow).where(
+                MessageRow.tenant_id == tenant, MessageRow.call_message_id.in_(list(call_message_ids))
+            )
+        )
+    )
 
 
 def _filtered(stmt: Select[Any], tenant: str, agent_id: str, flt: MessageFilter) -> Select[Any]:
@@ -52,11 +62,21 @@ def _filtered(stmt: Select[Any], tenant: str, agent_id: str, flt: MessageFilter)
     return stmt
 
 
-def page(s: Session, tenant: str, agent_id: str, flt: MessageFilter, *, after_sequence: int | None,
-         descending: bool, limit: int) -> list[MessageRow]:
+def page(
+    s: Session,
+    tenant: str,
+    agent_id: str,
+    flt: MessageFilter,
+    *,
+    after_sequence: int | None,
+    descending: bool,
+    limit: int,
+) -> list[MessageRow]:
     stmt = _filtered(select(MessageRow), tenant, agent_id, flt)
     if after_sequence is not None:
-        stmt = stmt.where(MessageRow.sequence < after_sequence if descending else MessageRow.sequence > after_sequence)
+        stmt = stmt.where(
+            MessageRow.sequence < after_sequence if descending else MessageRow.sequence > after_sequence
+        )
     order = MessageRow.sequence.desc() if descending else MessageRow.sequence.asc()
     return list(s.scalars(stmt.order_by(order).limit(limit)))
 
@@ -67,16 +87,18 @@ def newest(s: Session, tenant: str, agent_id: str, flt: MessageFilter, limit: in
     return list(s.scalars(stmt.order_by(MessageRow.sequence.desc()).limit(limit)))
 
 
-def search(s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str],
-           limit: int) -> list[tuple[MessageRow, float]]:
+def search(
+    s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str], limit: int
+) -> list[tuple[MessageRow, float]]:
     """Ranked matches (best first) for any of `terms`; scores are higher-is-better."""
     if s.get_bind().dialect.name == "postgresql":
         return _search_postgres(s, tenant, agent_id, flt, terms, limit)
     return _search_sqlite(s, tenant, agent_id, flt, terms, limit)
 
 
-def _search_sqlite(s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str],
-                   limit: int) -> list[tuple[MessageRow, float]]:
+def _search_sqlite(
+    s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str], limit: int
+) -> list[tuple[MessageRow, float]]:
     # bm25() is negative, more negative = better; negate it so every backend scores higher-is-better.
     rank = literal_column("bm25(memory_messages_fts)")
     fts = table("memory_messages_fts", column("rowid"))
@@ -90,8 +112,9 @@ def _search_sqlite(s: Session, tenant: str, agent_id: str, flt: MessageFilter, t
     return [(row, float(score)) for row, score in s.execute(stmt)]
 
 
-def _search_postgres(s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str],
-                     limit: int) -> list[tuple[MessageRow, float]]:
+def _search_postgres(
+    s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str], limit: int
+) -> list[tuple[MessageRow, float]]:
     # The literal 'english' (not a bound parameter) lets the planner match the GIN expression index.
     english = literal_column("'english'")
     vector = func.to_tsvector(english, MessageRow.search_text)
@@ -111,19 +134,50 @@ def _search_postgres(s: Session, tenant: str, agent_id: str, flt: MessageFilter,
 
 def to_message(row: MessageRow) -> Message:
     return Message(
-        id=row.id, agent_id=row.agent_id, role=Role(row.role), kind=Kind(row.kind), content=row.content,
+        id=row.id,
+        agent_id=row.agent_id,
+        role=Role(row.role),
+        kind=Kind(row.kind),
+        content=row.content,
         tool_calls=tuple(ToolCall(c["id"], c["name"], c["arguments"]) for c in row.tool_calls),
-        tool_call_id=row.tool_call_id, tool_name=row.tool_name, step_id=row.step_id, sequence=row.sequence,
+        tool_call_id=row.tool_call_id,
+        tool_name=row.tool_name,
+        step_id=row.step_id,
+        sequence=row.sequence,
         created_at=as_utc(row.created_at),
     )
 
 
-def new_row(*, id: str, tenant: str, agent_id: str, sequence: int, role: Role, kind: Kind, content: str,
-            tool_calls: Sequence[ToolCall], tool_call_id: str, tool_name: str, call_message_id: str | None,
-            step_id: str, search_text: str, created_at: datetime) -> MessageRow:
+def new_row(
+    *,
+    id: str,
+    tenant: str,
+    agent_id: str,
+    sequence: int,
+    role: Role,
+    kind: Kind,
+    content: str,
+    tool_calls: Sequence[ToolCall],
+    tool_call_id: str,
+    tool_name: str,
+    call_message_id: str | None,
+    step_id: str,
+    search_text: str,
+    created_at: datetime,
+) -> MessageRow:
     return MessageRow(
-        id=id, tenant_id=tenant, agent_id=agent_id, sequence=sequence, role=role.value, kind=kind.value,
-        content=content, tool_calls=[{"id": c.id, "name": c.name, "arguments": c.arguments} for c in tool_calls],
-        tool_call_id=tool_call_id, tool_name=tool_name, call_message_id=call_message_id, step_id=step_id,
-        search_text=search_text, created_at=as_utc(created_at),
+        id=id,
+        tenant_id=tenant,
+        agent_id=agent_id,
+        sequence=sequence,
+        role=role.value,
+        kind=kind.value,
+        content=content,
+        tool_calls=[{"id": c.id, "name": c.name, "arguments": c.arguments} for c in tool_calls],
+        tool_call_id=tool_call_id,
+        tool_name=tool_name,
+        call_message_id=call_message_id,
+        step_id=step_id,
+        search_text=search_text,
+        created_at=as_utc(created_at),
     )

@@ -19,8 +19,8 @@ from memory_service.domain import Block, BlockRef, NewBlock
 from memory_service.errors import AlreadyAttached, LabelTaken
 from memory_service.models import AgentRow, AttachmentRow, BlockRow
 
-
 # ---- agents -------------------------------------------------------------------------------------
+
 
 def get_agent(s: Session, tenant: str, agent_id: str, *, lock: bool = False) -> AgentRow | None:
     stmt = select(AgentRow).where(AgentRow.tenant_id == tenant, AgentRow.agent_id == agent_id)
@@ -39,8 +39,17 @@ def require_agent(s: Session, tenant: str, agent_id: str, *, lock: bool = False)
 
 
 def insert_agent(s: Session, tenant: str, agent_id: str, now: datetime) -> AgentRow:
-    row = AgentRow(tenant_id=tenant, agent_id=agent_id, summary="", context_version=1, in_context_ids=[],
-                   last_sequence=0, message_count=0, created_at=now, updated_at=now)
+    row = AgentRow(
+        tenant_id=tenant,
+        agent_id=agent_id,
+        summary="",
+        context_version=1,
+        in_context_ids=[],
+        last_sequence=0,
+        message_count=0,
+        created_at=now,
+        updated_at=now,
+    )
     s.add(row)
     s.flush()
     return row
@@ -48,11 +57,14 @@ def insert_agent(s: Session, tenant: str, agent_id: str, now: datetime) -> Agent
 
 def delete_agent(s: Session, tenant: str, agent_id: str) -> None:
     """Attachments and the context row; messages are deleted by the message store first."""
-    s.execute(delete(AttachmentRow).where(AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id))
+    s.execute(
+        delete(AttachmentRow).where(AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id)
+    )
     s.execute(delete(AgentRow).where(AgentRow.tenant_id == tenant, AgentRow.agent_id == agent_id))
 
 
 # ---- blocks -------------------------------------------------------------------------------------
+
 
 def get_block(s: Session, tenant: str, block_id: str, *, lock: bool = False) -> BlockRow | None:
     stmt = select(BlockRow).where(BlockRow.tenant_id == tenant, BlockRow.id == block_id)
@@ -71,8 +83,11 @@ def resolve_block(s: Session, tenant: str, ref: BlockRef, *, lock: bool = False)
     stmt = (
         select(BlockRow)
         .join(AttachmentRow, (AttachmentRow.block_id == BlockRow.id) & (AttachmentRow.tenant_id == tenant))
-        .where(BlockRow.tenant_id == tenant, AttachmentRow.agent_id == ref.agent_id,
-               AttachmentRow.label == ref.label)
+        .where(
+            BlockRow.tenant_id == tenant,
+            AttachmentRow.agent_id == ref.agent_id,
+            AttachmentRow.label == ref.label,
+        )
     )
     if lock:
         stmt = stmt.with_for_update(of=BlockRow)
@@ -83,9 +98,18 @@ def resolve_block(s: Session, tenant: str, ref: BlockRef, *, lock: bool = False)
 
 
 def insert_block(s: Session, tenant: str, block: NewBlock, now: datetime) -> BlockRow:
-    row = BlockRow(id=new_id("block"), tenant_id=tenant, label=block.label, value=block.value,
-                   char_limit=block.limit, description=block.description, read_only=block.read_only,
-                   version=1, created_at=now, updated_at=now)
+    row = BlockRow(
+        id=new_id("block"),
+        tenant_id=tenant,
+        label=block.label,
+        value=block.value,
+        char_limit=block.limit,
+        description=block.description,
+        read_only=block.read_only,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
     s.add(row)
     s.flush()
     return row
@@ -106,7 +130,9 @@ def compare_and_swap(s: Session, tenant: str, row: BlockRow, changes: dict[str, 
 
 
 def delete_block(s: Session, tenant: str, block_id: str) -> bool:
-    s.execute(delete(AttachmentRow).where(AttachmentRow.tenant_id == tenant, AttachmentRow.block_id == block_id))
+    s.execute(
+        delete(AttachmentRow).where(AttachmentRow.tenant_id == tenant, AttachmentRow.block_id == block_id)
+    )
     result = s.execute(delete(BlockRow).where(BlockRow.tenant_id == tenant, BlockRow.id == block_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -118,14 +144,24 @@ def list_blocks(s: Session, tenant: str, *, label: str, after_pk: int, limit: in
     return list(s.scalars(stmt.order_by(BlockRow.pk).limit(limit)))
 
 
-def agent_blocks(s: Session, tenant: str, agent_id: str, *, label: str = "", after_position: int = -1,
-                 limit: int | None = None) -> list[tuple[BlockRow, int]]:
+def agent_blocks(
+    s: Session,
+    tenant: str,
+    agent_id: str,
+    *,
+    label: str = "",
+    after_position: int = -1,
+    limit: int | None = None,
+) -> list[tuple[BlockRow, int]]:
     """An agent's blocks in attachment order, with their positions."""
     stmt = (
         select(BlockRow, AttachmentRow.position)
         .join(AttachmentRow, (AttachmentRow.block_id == BlockRow.id) & (AttachmentRow.tenant_id == tenant))
-        .where(BlockRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id,
-               AttachmentRow.position > after_position)
+        .where(
+            BlockRow.tenant_id == tenant,
+            AttachmentRow.agent_id == agent_id,
+            AttachmentRow.position > after_position,
+        )
         .order_by(AttachmentRow.position)
     )
     if label:
@@ -136,6 +172,7 @@ def agent_blocks(s: Session, tenant: str, agent_id: str, *, label: str = "", aft
 
 
 # ---- attachments --------------------------------------------------------------------------------
+
 
 def agent_ids_of(s: Session, tenant: str, block_ids: Iterable[str]) -> dict[str, list[str]]:
     ids = list(block_ids)
@@ -155,8 +192,9 @@ def agent_ids_of(s: Session, tenant: str, block_ids: Iterable[str]) -> dict[str,
 def attach(s: Session, tenant: str, agent_id: str, block: BlockRow, now: datetime) -> None:
     """Attaches at the end of the agent's list. The caller holds the agent row's lock."""
     existing = s.execute(
-        select(AttachmentRow.block_id, AttachmentRow.label)
-        .where(AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id)
+        select(AttachmentRow.block_id, AttachmentRow.label).where(
+            AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id
+        )
     ).all()
     for other_id, other_label in existing:
         if other_id == block.id:
@@ -164,18 +202,30 @@ def attach(s: Session, tenant: str, agent_id: str, block: BlockRow, now: datetim
         if other_label == block.label:
             raise LabelTaken(agent_id, block.label)
     position = s.scalar(
-        select(func.coalesce(func.max(AttachmentRow.position), -1))
-        .where(AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id)
+        select(func.coalesce(func.max(AttachmentRow.position), -1)).where(
+            AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id
+        )
     )
-    s.add(AttachmentRow(tenant_id=tenant, agent_id=agent_id, block_id=block.id, label=block.label,
-                        position=int(position if position is not None else -1) + 1, attached_at=now))
+    s.add(
+        AttachmentRow(
+            tenant_id=tenant,
+            agent_id=agent_id,
+            block_id=block.id,
+            label=block.label,
+            position=int(position if position is not None else -1) + 1,
+            attached_at=now,
+        )
+    )
     s.flush()
 
 
 def detach(s: Session, tenant: str, agent_id: str, block_id: str) -> bool:
     result = s.execute(
-        delete(AttachmentRow).where(AttachmentRow.tenant_id == tenant, AttachmentRow.agent_id == agent_id,
-                                    AttachmentRow.block_id == block_id)
+        delete(AttachmentRow).where(
+            AttachmentRow.tenant_id == tenant,
+            AttachmentRow.agent_id == agent_id,
+            AttachmentRow.block_id == block_id,
+        )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -184,11 +234,16 @@ def check_label_free(s: Session, tenant: str, block_id: str, new_label: str) -> 
     """A relabelled block must not collide with another block of any agent it is attached to."""
     clash = s.execute(
         select(AttachmentRow.agent_id)
-        .where(AttachmentRow.tenant_id == tenant, AttachmentRow.label == new_label,
-               AttachmentRow.block_id != block_id,
-               AttachmentRow.agent_id.in_(
-                   select(AttachmentRow.agent_id).where(AttachmentRow.tenant_id == tenant,
-                                                        AttachmentRow.block_id == block_id)))
+        .where(
+            AttachmentRow.tenant_id == tenant,
+            AttachmentRow.label == new_label,
+            AttachmentRow.block_id != block_id,
+            AttachmentRow.agent_id.in_(
+                select(AttachmentRow.agent_id).where(
+                    AttachmentRow.tenant_id == tenant, AttachmentRow.block_id == block_id
+                )
+            ),
+        )
         .limit(1)
     ).scalar_one_or_none()
     if clash is not None:
@@ -196,16 +251,29 @@ def check_label_free(s: Session, tenant: str, block_id: str, new_label: str) -> 
 
 
 def relabel_attachments(s: Session, tenant: str, block_id: str, new_label: str) -> None:
-    s.execute(update(AttachmentRow).where(AttachmentRow.tenant_id == tenant, AttachmentRow.block_id == block_id)
-              .values(label=new_label))
+    s.execute(
+        update(AttachmentRow)
+        .where(AttachmentRow.tenant_id == tenant, AttachmentRow.block_id == block_id)
+        .values(label=new_label)
+    )
 
 
 # ---- conversion ---------------------------------------------------------------------------------
 
+
 def to_block(row: BlockRow, agent_ids: Sequence[str]) -> Block:
-    return Block(id=row.id, label=row.label, value=row.value, limit=row.char_limit,
-                 description=row.description, read_only=row.read_only, version=row.version,
-                 agent_ids=tuple(agent_ids), created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at))
+    return Block(
+        id=row.id,
+        label=row.label,
+        value=row.value,
+        limit=row.char_limit,
+        description=row.description,
+        read_only=row.read_only,
+        version=row.version,
+        agent_ids=tuple(agent_ids),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+    )
 
 
 def to_blocks(s: Session, tenant: str, rows: Sequence[BlockRow]) -> list[Block]:

@@ -33,7 +33,8 @@ def insert(value: str, text: str, line: int) -> str:
         index = line
     else:
         raise InvalidArgument(
-            "line", f"is {line} but the block has {len(lines)} lines; use 0..{len(lines)} or -1 for the end",
+            "line",
+            f"is {line} but the block has {len(lines)} lines; use 0..{len(lines)} or -1 for the end",
             reason="LINE_OUT_OF_RANGE",
         )
     return "\n".join(lines[:index] + text.split("\n") + lines[index:])

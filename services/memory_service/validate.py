@@ -64,7 +64,8 @@ def new_block(block: NewBlock, field: str, settings: MemorySettings) -> NewBlock
     max_length(f"{field}.description", block.description, settings.max_description_length)
     if len(block.value) > limit:
         raise InvalidArgument(
-            f"{field}.value", f"is {len(block.value)} characters but the block's limit is {limit}",
+            f"{field}.value",
+            f"is {len(block.value)} characters but the block's limit is {limit}",
             reason="BLOCK_LIMIT_EXCEEDED",
         )
     return NewBlock(block.label, block.value, limit, block.description, block.read_only)
@@ -80,8 +81,13 @@ def block_patch(patch: BlockPatch, settings: MemorySettings) -> BlockPatch:
     if patch.description is not None:
         max_length("block.description", patch.description, settings.max_description_length)
     if patch.limit is not None:
-        patch = BlockPatch(patch.label, patch.value, resolve_limit(patch.limit, "block.limit", settings),
-                           patch.description, patch.read_only)
+        patch = BlockPatch(
+            patch.label,
+            patch.value,
+            resolve_limit(patch.limit, "block.limit", settings),
+            patch.description,
+            patch.read_only,
+        )
     return patch
 
 
@@ -106,7 +112,9 @@ def messages(items: Sequence[NewMessage], settings: MemorySettings) -> dict[int,
     if not items:
         raise InvalidArgument("messages", "is required")
     if len(items) > settings.max_messages_per_append:
-        raise InvalidArgument("messages", f"has {len(items)} items; the maximum is {settings.max_messages_per_append}")
+        raise InvalidArgument(
+            "messages", f"has {len(items)} items; the maximum is {settings.max_messages_per_append}"
+        )
     open_calls: dict[str, int] = {}  # call id -> index of the assistant message, until answered
     seen_calls: set[str] = set()
     answers: dict[int, int] = {}
@@ -118,8 +126,10 @@ def messages(items: Sequence[NewMessage], settings: MemorySettings) -> dict[int,
         if msg.tool_calls and msg.role is not Role.ASSISTANT:
             raise InvalidArgument(f"{field}.tool_calls", "only assistant messages may call tools")
         if len(msg.tool_calls) > settings.max_tool_calls_per_message:
-            raise InvalidArgument(f"{field}.tool_calls",
-                                  f"has {len(msg.tool_calls)} calls; the maximum is {settings.max_tool_calls_per_message}")
+            raise InvalidArgument(
+                f"{field}.tool_calls",
+                f"has {len(msg.tool_calls)} calls; the maximum is {settings.max_tool_calls_per_message}",
+            )
         for j, call in enumerate(msg.tool_calls):
             cf = f"{field}.tool_calls[{j}]"
             require(f"{cf}.id", call.id)
@@ -135,16 +145,20 @@ def messages(items: Sequence[NewMessage], settings: MemorySettings) -> dict[int,
             require(f"{field}.tool_call_id", msg.tool_call_id)
             max_length(f"{field}.tool_call_id", msg.tool_call_id, settings.max_identifier_length)
             if msg.tool_call_id not in open_calls:
-                why = ("answers a tool call that is already answered in this request"
-                       if msg.tool_call_id in seen_calls else
-                       "answers a tool call that is not earlier in this request; a result must be "
-                       "appended together with its call")
+                why = (
+                    "answers a tool call that is already answered in this request"
+                    if msg.tool_call_id in seen_calls
+                    else "answers a tool call that is not earlier in this request; a result must be "
+                    "appended together with its call"
+                )
                 raise ToolCallSplit(f"{field}.tool_call_id", f"{msg.tool_call_id!r} {why}")
             answers[i] = open_calls.pop(msg.tool_call_id)
         elif msg.tool_call_id:
             raise InvalidArgument(f"{field}.tool_call_id", "only tool messages answer tool calls")
     if open_calls:
         call_id, index = next(iter(open_calls.items()))
-        raise ToolCallSplit(f"messages[{index}].tool_calls",
-                            f"tool call {call_id!r} has no tool message with its result in this request")
+        raise ToolCallSplit(
+            f"messages[{index}].tool_calls",
+            f"tool call {call_id!r} has no tool message with its result in this request",
+        )
     return answers

@@ -6,24 +6,31 @@ from collections.abc import AsyncIterator, Callable
 
 import grpc
 import pytest
+from memory_service.component import MIGRATIONS, VERSION_TABLE, MemoryComponent
+from memory_service.manager import MemoryManager
+from memory_service.settings import MemorySettings
 from memvisor.memory.v1.memory_service_pb2_grpc import MemoryServiceStub
 from memvisor_common.db import Database
 from memvisor_common.migrations import upgrade_to_head
 from memvisor_common.settings import ServerSettings
-
-from memory_service.component import MIGRATIONS, VERSION_TABLE, MemoryComponent
-from memory_service.manager import MemoryManager
-from memory_service.settings import MemorySettings
 
 TENANT = "tenant-a"
 
 
 def small_settings(**overrides: object) -> MemorySettings:
     """Limits small enough that tests can exceed them cheaply."""
-    values: dict[str, object] = dict(default_block_limit=200, max_block_limit=1000, max_label_length=32,
-                                     max_description_length=100, max_message_chars=500,
-                                     max_messages_per_append=20, max_context_messages=50,
-                                     max_summary_chars=200, max_query_chars=200, max_page_size=100)
+    values: dict[str, object] = dict(
+        default_block_limit=200,
+        max_block_limit=1000,
+        max_label_length=32,
+        max_description_length=100,
+        max_message_chars=500,
+        max_messages_per_append=20,
+        max_context_messages=50,
+        max_summary_chars=200,
+        max_query_chars=200,
+        max_page_size=100,
+    )
     values.update(overrides)
     return MemorySettings(**values)  # type: ignore[arg-type]
 
@@ -42,8 +49,9 @@ def manager(database: Database) -> MemoryManager:
 
 
 @pytest.fixture
-async def grpc_stub(start_host: Callable[..., object], server_settings: ServerSettings
-                    ) -> AsyncIterator[Callable[..., object]]:
+async def grpc_stub(
+    start_host: Callable[..., object], server_settings: ServerSettings
+) -> AsyncIterator[Callable[..., object]]:
     """`stub = await grpc_stub(db_url)`: a MemoryService on a real port, over a real channel."""
     channels: list[grpc.aio.Channel] = []
 

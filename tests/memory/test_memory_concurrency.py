@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from memvisor_common.db import Database
-from memvisor_common.errors import Conflict
-from memvisor_common.timeutil import utcnow
-
 from memory_service import store
 from memory_service.domain import BlockRef, NewBlock, NewMessage, Role
 from memory_service.manager import MemoryManager
 from memory_service.settings import MemorySettings
+from memvisor_common.db import Database
+from memvisor_common.errors import Conflict
+from memvisor_common.timeutil import utcnow
 
 from .conftest import TENANT
 from .helpers import agent_id
@@ -65,11 +64,17 @@ async def test_update_guard_refuses_a_stale_version(database: Database) -> None:
 async def test_concurrent_message_appends_get_unique_ordered_sequences(manager: MemoryManager) -> None:
     agent = agent_id()
     await manager.create_agent_memory(TENANT, agent)
-    batches = await asyncio.gather(*(
-        manager.append_messages(TENANT, agent, [NewMessage(Role.USER, content=f"b{b} m{i}") for i in range(3)],
-                                add_to_context=True)
-        for b in range(N)
-    ))
+    batches = await asyncio.gather(
+        *(
+            manager.append_messages(
+                TENANT,
+                agent,
+                [NewMessage(Role.USER, content=f"b{b} m{i}") for i in range(3)],
+                add_to_context=True,
+            )
+            for b in range(N)
+        )
+    )
     for batch in batches:
         seqs = [m.sequence for m in batch]
         assert seqs == list(range(seqs[0], seqs[0] + 3))  # a batch is contiguous
@@ -83,11 +88,16 @@ async def test_concurrent_message_appends_get_unique_ordered_sequences(manager: 
 async def test_concurrent_context_replacements_one_wins(manager: MemoryManager) -> None:
     agent = agent_id()
     await manager.create_agent_memory(TENANT, agent)
-    msgs = await manager.append_messages(TENANT, agent, [NewMessage(Role.USER, content=str(i)) for i in range(N)])
-    results = await asyncio.gather(*(
-        manager.set_context_window(TENANT, agent, [m.id], summary=f"s{i}", expected_context_version=1)
-        for i, m in enumerate(msgs)
-    ), return_exceptions=True)
+    msgs = await manager.append_messages(
+        TENANT, agent, [NewMessage(Role.USER, content=str(i)) for i in range(N)]
+    )
+    results = await asyncio.gather(
+        *(
+            manager.set_context_window(TENANT, agent, [m.id], summary=f"s{i}", expected_context_version=1)
+            for i, m in enumerate(msgs)
+        ),
+        return_exceptions=True,
+    )
     assert [r for r in results if not isinstance(r, BaseException)] == [2]
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, BaseException))
     memory = await manager.get_agent_memory(TENANT, agent)

@@ -37,8 +37,7 @@ _SQLITE_FTS = [
 
 _POSTGRES_FTS = [
     # Must be the very expression the search query uses, or the planner ignores the index.
-    "CREATE INDEX ix_memory_messages_fts ON memory_messages "
-    "USING GIN (to_tsvector('english', search_text))",
+    "CREATE INDEX ix_memory_messages_fts ON memory_messages USING GIN (to_tsvector('english', search_text))",
 ]
 
 
@@ -77,16 +76,23 @@ def upgrade() -> None:
         "memory_block_attachments",
         sa.Column("tenant_id", sa.String(128), primary_key=True),
         sa.Column("agent_id", sa.String(64), primary_key=True),
-        sa.Column("block_id", sa.String(64), sa.ForeignKey("memory_blocks.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "block_id", sa.String(64), sa.ForeignKey("memory_blocks.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("label", sa.String(256), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("attached_at", _TS, nullable=False),
         sa.UniqueConstraint("tenant_id", "agent_id", "label", name="uq_memory_block_attachments_agent_label"),
-        sa.ForeignKeyConstraint(["tenant_id", "agent_id"], ["memory_agents.tenant_id", "memory_agents.agent_id"],
-                                ondelete="CASCADE", name="fk_memory_block_attachments_agent"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "agent_id"],
+            ["memory_agents.tenant_id", "memory_agents.agent_id"],
+            ondelete="CASCADE",
+            name="fk_memory_block_attachments_agent",
+        ),
     )
-    op.create_index("ix_memory_block_attachments_block", "memory_block_attachments", ["tenant_id", "block_id"])
+    op.create_index(
+        "ix_memory_block_attachments_block", "memory_block_attachments", ["tenant_id", "block_id"]
+    )
 
     op.create_table(
         "memory_messages",
@@ -106,11 +112,17 @@ def upgrade() -> None:
         sa.Column("search_text", sa.Text, nullable=False),
         sa.Column("created_at", _TS, nullable=False),
         sa.UniqueConstraint("tenant_id", "agent_id", "sequence", name="uq_memory_messages_agent_sequence"),
-        sa.ForeignKeyConstraint(["tenant_id", "agent_id"], ["memory_agents.tenant_id", "memory_agents.agent_id"],
-                                ondelete="CASCADE", name="fk_memory_messages_agent"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "agent_id"],
+            ["memory_agents.tenant_id", "memory_agents.agent_id"],
+            ondelete="CASCADE",
+            name="fk_memory_messages_agent",
+        ),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_memory_messages_agent_time", "memory_messages", ["tenant_id", "agent_id", "created_at"])
+    op.create_index(
+        "ix_memory_messages_agent_time", "memory_messages", ["tenant_id", "agent_id", "created_at"]
+    )
     op.create_index("ix_memory_messages_call", "memory_messages", ["tenant_id", "call_message_id"])
 
     dialect = op.get_bind().dialect.name
