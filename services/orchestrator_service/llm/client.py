@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from memvisor_common.errors import FailedPrecondition, MemvisorError
@@ -91,11 +92,14 @@ class LLMClient:
                 reraise=True,
             ):
                 with attempt:
-                    kwargs: dict[str, Any] = {"model": handle.model, "messages": messages}
+                    body: dict[str, Any] = {"model": handle.model, "messages": messages}
                     if tools:
-                        kwargs["tools"] = tools
-                        kwargs["tool_choice"] = tool_choice
-                    completion = await client.chat.completions.create(**kwargs)
+                        body["tools"] = tools
+                        body["tool_choice"] = tool_choice
+                    # The package's documented low-level call: same client, auth, errors and parsing as
+                    # chat.completions.create, minus its recursive TypedDict transform of the request,
+                    # which costs ~20 ms per call on a MemGPT-sized context (measured, bench/).
+                    completion = await client.post("/chat/completions", body=body, cast_to=ChatCompletion)
         except _RETRYABLE as exc:
             log.warning("llm call failed after retries", extra={"error": type(exc).__name__})
             raise LLMCallFailed(f"LLM endpoint failed after {s.llm_max_attempts} attempts: {exc}") from None
