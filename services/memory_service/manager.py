@@ -35,7 +35,7 @@ from memory_service.domain import (
     SearchHit,
 )
 from memory_service.errors import BlockLimitExceeded, BlockReadOnly, ToolCallSplit
-from memory_service.models import BlockRow
+from memory_service.models import BlockRow, MessageRow
 from memory_service.settings import MemorySettings
 
 log = logging.getLogger(__name__)
@@ -545,14 +545,17 @@ class MemoryManager:
         return version
 
 
-def _check_tool_pairs(s: Session, tenant: str, rows: dict[str, Any], positions: dict[str, int]) -> None:
+def _check_tool_pairs(
+    s: Session, tenant: str, rows: dict[str, MessageRow], positions: dict[str, int]
+) -> None:
     """A call and its results enter and leave the context together, the call first."""
     callers = [mid for mid, r in rows.items() if r.role == Role.ASSISTANT.value and r.tool_calls]
     for result in message_store.results_of_calls(s, tenant, callers):
+        caller = result.call_message_id or ""
         if result.id not in positions:
             raise ToolCallSplit(
-                f"message_ids[{positions[result.call_message_id]}]",
-                f"{result.call_message_id!r} calls a tool but its result {result.id!r} is not listed",
+                f"message_ids[{positions[caller]}]",
+                f"{caller!r} calls a tool but its result {result.id!r} is not listed",
             )
     for mid, r in rows.items():
         if r.role != Role.TOOL.value or r.call_message_id is None:

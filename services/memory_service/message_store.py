@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from memvisor_common.timeutil import as_utc
 from sqlalchemy import Select, column, delete, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from memory_service.domain import Kind, Message, MessageFilter, Role, ToolCall
 from memory_service.fulltext import fts5_match
 from memory_service.models import MessageRow
+
+# Any select over MessageRow (plain, or with a score column).
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
 def insert(s: Session, rows: Sequence[MessageRow]) -> None:
@@ -51,7 +55,7 @@ def results_of_calls(s: Session, tenant: str, call_message_ids: Sequence[str]) -
     )
 
 
-def _filtered(stmt: Select[Any], tenant: str, agent_id: str, flt: MessageFilter) -> Select[Any]:
+def _filtered(stmt: SelectT, tenant: str, agent_id: str, flt: MessageFilter) -> SelectT:
     stmt = stmt.where(MessageRow.tenant_id == tenant, MessageRow.agent_id == agent_id)
     if flt.roles:
         stmt = stmt.where(MessageRow.role.in_([r.value for r in flt.roles]))
@@ -100,7 +104,7 @@ def _search_sqlite(
     s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str], limit: int
 ) -> list[tuple[MessageRow, float]]:
     # bm25() is negative, more negative = better; negate it so every backend scores higher-is-better.
-    rank = literal_column("bm25(memory_messages_fts)")
+    rank: ColumnElement[float] = literal_column("bm25(memory_messages_fts)")
     fts = table("memory_messages_fts", column("rowid"))
     stmt = (
         _filtered(select(MessageRow, (-rank).label("score")), tenant, agent_id, flt)
@@ -116,7 +120,7 @@ def _search_postgres(
     s: Session, tenant: str, agent_id: str, flt: MessageFilter, terms: Sequence[str], limit: int
 ) -> list[tuple[MessageRow, float]]:
     # The literal 'english' (not a bound parameter) lets the planner match the GIN expression index.
-    english = literal_column("'english'")
+    english: ColumnElement[str] = literal_column("'english'")
     vector = func.to_tsvector(english, MessageRow.search_text)
     query: Any = None
     for term in terms:  # each term a bound parameter: user text never becomes tsquery syntax
