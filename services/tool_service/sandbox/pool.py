@@ -27,13 +27,17 @@ class Worker:
     """One started interpreter waiting for its request on stdin."""
 
     proc: asyncio.subprocess.Process
-    result_fd: int  # our end of the result pipe
+    results: asyncio.StreamReader  # "ready\n" once warm, then the call's JSON result
+    ready: asyncio.Task[bytes]
     workdir: str  # the working directory as the tool sees it
     host_workdir: str | None  # a directory we created and must remove (no bwrap)
     started: float
 
     def alive(self) -> bool:
         return self.proc.returncode is None
+
+    def is_ready(self) -> bool:
+        return self.alive() and self.ready.done() and not self.ready.cancelled() and self.ready.result() == b"ready\n"
 
     def kill(self) -> None:
         """Kills the worker's whole process group (its children too), then frees its files."""
@@ -44,9 +48,8 @@ class Worker:
         self.release()
 
     def release(self) -> None:
-        if self.result_fd >= 0:
-            os.close(self.result_fd)
-            self.result_fd = -1
+        if not self.ready.done():
+            self.ready.cancel()
         if self.host_workdir:
             shutil.rmtree(self.host_workdir, ignore_errors=True)
             self.host_workdir = None
@@ -65,21 +68,22 @@ class WorkerPool:
 
     @property
     def idle_count(self) -> int:
-        return sum(1 for w in self._idle if w.alive())
+        """Idle workers that finished starting (a call on them pays no start-up)."""
+        return sum(1 for w in self._idle if w.is_ready())
 
     async def start(self) -> None:
         self._kick()
 
     async def take(self) -> Worker:
         """An idle worker when one is ready, else a freshly started one (a cold call)."""
-        worker: Worker | None = None
-        while self._idle:
-            candidate = self._idle.pop(0)
-            if candidate.alive():
-                worker = candidate
-                break
-            candidate.kill()
-        if worker is None:
+        for dead in [w for w in self._idle if not w.alive()]:
+            self._idle.remove(dead)
+            dead.kill()
+        # A ready worker if any; else the oldest starting one (it is ready soonest).
+        worker = next((w for w in self._idle if w.is_ready()), self._idle[0] if self._idle else None)
+        if worker is not None:
+            self._idle.remove(worker)
+        else:
             worker = await self.spawn()
         self._kick()
         return worker
@@ -133,7 +137,11 @@ class WorkerPool:
         finally:
             os.close(write_fd)
         self.spawned += 1
-        return Worker(proc, read_fd, workdir, host_workdir, time.monotonic())
+        loop = asyncio.get_running_loop()
+        results = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(results), os.fdopen(read_fd, "rb", 0))
+        ready = loop.create_task(results.readline())
+        return Worker(proc, results, ready, workdir, host_workdir, time.monotonic())
 
     async def close(self) -> None:
         self._closed = True

@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 
 _READ_CHUNK = 64 * 1024
 _NPROC_CACHE_SECONDS = 2.0
+_OUTPUT_GRACE_SECONDS = 1.0
+# A worker that closed its result pipe without a result is exiting; a loaded host may take a
+# moment to report its status, which tells a crash from a limit.
+_EXIT_WAIT_SECONDS = 10.0
 
 
 class Status(StrEnum):
@@ -96,12 +100,15 @@ class SandboxRunner:
         self.pool = WorkerPool(isolation, settings.warm_workers)
         self._slots = asyncio.Semaphore(settings.max_concurrent_calls)
         self._nproc_base = (0, 0.0)
+        self._reapers: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         await self.pool.start()
 
     async def close(self) -> None:
         await self.pool.close()
+        if self._reapers:
+            await asyncio.gather(*self._reapers, return_exceptions=True)
 
     async def run(self, call: Call) -> Outcome:
         async with self._slots:
@@ -110,10 +117,10 @@ class SandboxRunner:
                 return await self._run_in(worker, call)
             finally:
                 worker.kill()  # the call's leftovers (background children) die with it
-                try:
-                    await asyncio.wait_for(worker.proc.wait(), 5)
-                except asyncio.TimeoutError:
-                    log.error("tool worker %s did not die after SIGKILL", worker.proc.pid)
+                # Reaping is off the call's path: the result is already in hand.
+                task = asyncio.get_running_loop().create_task(_reap(worker))
+                self._reapers.add(task)
+                task.add_done_callback(self._reapers.discard)
 
     async def _nproc_limit(self) -> int:
         """RLIMIT_NPROC counts every task of the uid, so the tool's budget sits on top of them."""
@@ -144,28 +151,29 @@ class SandboxRunner:
         started = time.perf_counter()
         out, err = _Capped(s.max_output_chars * 4), _Capped(s.max_output_chars * 4)
         result = _Capped(call.return_char_limit * 6 + 64 * 1024)
-        result_reader = await _pipe_reader(worker)
         try:
             proc.stdin.write(request)
             await proc.stdin.drain()
             proc.stdin.close()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the worker died before the call; reported below from its exit status
-        waiters = asyncio.gather(out.drain(proc.stdout), err.drain(proc.stderr), result.drain(result_reader),
-                                 proc.wait())
+        output = asyncio.gather(out.drain(proc.stdout), err.drain(proc.stderr))
         timed_out = False
         try:
-            await asyncio.wait_for(asyncio.shield(waiters), call.timeout_seconds)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(call.timeout_seconds):
+                await _read_result(worker, result)
+                # The worker closed its stdout/stderr before sending the result; only a child
+                # left holding them keeps them open, and it is about to be killed.
+                await asyncio.wait({output}, timeout=_OUTPUT_GRACE_SECONDS)
+        except TimeoutError:
             timed_out = True
+        duration_ms = (time.perf_counter() - started) * 1000
+        if not output.done():
             worker.kill()
             try:
-                await asyncio.wait_for(waiters, 5)
-            except asyncio.TimeoutError:
-                # A descendant that escaped the process group still holds the pipes open.
-                waiters.cancel()
-                log.error("tool worker pipes stayed open after SIGKILL")
-        duration_ms = (time.perf_counter() - started) * 1000
+                await asyncio.wait_for(output, _OUTPUT_GRACE_SECONDS)
+            except TimeoutError:
+                log.error("a tool's descendant escaped its process group and holds its output open")
         stdout, out_cut = out.text(s.max_output_chars)
         stderr, err_cut = err.text(s.max_output_chars)
         outcome = Outcome(Status.CRASHED, stdout=stdout, stderr=stderr, duration_ms=duration_ms,
@@ -174,7 +182,13 @@ class SandboxRunner:
             outcome.status = Status.TIMEOUT
             outcome.error = f"TimeoutError: the tool ran longer than {call.timeout_seconds:g} s and was killed"
             return outcome
-        self._classify(outcome, result, proc.returncode)
+        returncode = None
+        if not result.data:  # no result: the exit status says why (the process has ended or ends now)
+            try:
+                returncode = await asyncio.wait_for(proc.wait(), _EXIT_WAIT_SECONDS)
+            except TimeoutError:
+                pass
+        self._classify(outcome, result, returncode)
         return outcome
 
     def _classify(self, outcome: Outcome, result: _Capped, returncode: int | None) -> None:
@@ -213,9 +227,18 @@ def _signal_of(returncode: int | None, via_bwrap: bool) -> int | None:
     return None
 
 
-async def _pipe_reader(worker: Worker) -> asyncio.StreamReader:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    fd, worker.result_fd = worker.result_fd, -1  # the transport owns (and closes) it from here
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", 0))
-    return reader
+async def _read_result(worker: Worker, result: _Capped) -> None:
+    """Skips the worker's "ready" line, then reads the call's result to EOF."""
+    try:
+        ready = await worker.ready
+    except asyncio.CancelledError:
+        ready = b""
+    if ready == b"ready\n":
+        await result.drain(worker.results)
+
+
+async def _reap(worker: Worker) -> None:
+    try:
+        await asyncio.wait_for(worker.proc.wait(), 10)
+    except TimeoutError:
+        log.error("tool worker %s did not exit after SIGKILL", worker.proc.pid)

@@ -181,6 +181,8 @@ def main() -> None:
     # client package and the interpreter's site-packages explicitly.
     sys.path[:0] = opts.get("--path", [])
     result_pipe = os.fdopen(int(opts["--result-fd"][0]), "w", encoding="utf-8")
+    result_pipe.write("ready\n")  # the pool hands out ready workers first
+    result_pipe.flush()
 
     raw = sys.stdin.buffer.read()  # the service writes one request and closes the pipe
     if not raw:  # the pool was closed while we were idle
@@ -203,11 +205,20 @@ def main() -> None:
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are tool errors too
         traceback.print_exc()
         result = {"status": "error", "error": _format_exception(exc)}
+    _finish(result_pipe, result)
+
+
+def _finish(result_pipe: Any, result: dict[str, Any]) -> None:
+    # Close our stdout/stderr before the result goes out, so the service sees the end of the
+    # output as soon as the result arrives (unless a child the tool left behind still holds them).
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     try:
         result_pipe.write(json.dumps(result, ensure_ascii=False))
         result_pipe.close()
