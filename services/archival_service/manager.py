@@ -190,7 +190,9 @@ class ArchiveManager:
         provider = self.provider_for(archive)
 
         client_ids = [i.client_id for i in inputs if i.client_id]
-        existing = await self.db.run(lambda s: store.find_by_client_ids(s, tenant_id, archive.id, client_ids))
+        existing: dict[str, list[PassageRow]] = {}
+        if client_ids:
+            existing = await self.db.run(lambda s: store.find_by_client_ids(s, tenant_id, archive.id, client_ids))
         now = utcnow()
         pending: list[store.NewPassage] = []
         # Per input: the ids of the passages planned for it (None when its client_id is known).
@@ -223,7 +225,7 @@ class ArchiveManager:
                         raise
             await self.index_add_async(archive, rows)
             stored = {r.id: r for r in rows}
-            if len(stored) < len(pending):
+            if client_ids and len(stored) < len(pending):
                 existing = await self.db.run(lambda s: store.find_by_client_ids(s, tenant_id, archive.id, client_ids))
         out: list[PassageRow] = []
         emitted: set[str] = set()

@@ -145,19 +145,27 @@ async def test_bad_files_fail_their_job(archival, name: str, data: bytes, reason
     assert (await client.GetSource(api.GetSourceRequest(source_id=source.id))).source.passage_count == 0
 
 
-async def test_watch_job_streams_progress(archival) -> None:
-    client, _ = archival
-    source = await new_source(client, embedding=MINILM)  # slow enough to watch it move
-    text = "\n\n".join(f"Paragraph {i} talks about topic {i} in some detail." for i in range(400)).encode()
+async def test_watch_job_streams_progress(start_host, server_settings, archival_settings) -> None:
+    from archival_service.component import ArchivalComponent
+
+    from .helpers import stub
+
+    # Small chunks make many embedding batches, so there is progress to watch.
+    port = await start_host([ArchivalComponent(server_settings, archival_settings(chunk_words=12,
+                                                                                  chunk_overlap_words=2))])
+    channel, client = stub(port)
+    source = await new_source(client, embedding=MINILM)
+    text = "\n\n".join(f"Paragraph {i} talks about topic {i} in some detail." for i in range(300)).encode()
     upload = await client.UploadFile(upload_messages(source.id, "big.txt", text, chunk=4096))
     states = [r.job async for r in client.WatchJob(api.WatchJobRequest(job_id=upload.job.id))]
     assert states[-1].status == source_pb2.JOB_STATUS_COMPLETED
-    assert states[-1].progress == 1.0
+    assert states[-1].progress == 1.0 and states[-1].total_chunks >= 200
     seen = [s.status for s in states]
     assert seen == sorted(seen)  # never goes backwards
     assert len(states) >= 3
     progress = [s.progress for s in states]
     assert progress == sorted(progress)
+    await channel.close()
 
 
 async def test_source_crud_and_errors(archival) -> None:
