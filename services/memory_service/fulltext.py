@@ -19,6 +19,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 INDEXED_ROLES = (Role.USER, Role.ASSISTANT)
 
+# PostgreSQL refuses a tsvector over 1 MiB, and the GIN index computes one on every insert, so
+# a huge message would fail to store at all. 100k characters stays far below that for any
+# script (<= 4 bytes per character plus 6 bytes per word); the message itself is kept whole.
+MAX_INDEXED_CHARS = 100_000
+
 
 def search_text(role: Role, kind: Kind, content: str, tool_calls: Iterable[ToolCall]) -> str:
     """The text to index: user/assistant chat only (not tool results, heartbeats or alerts).
@@ -31,7 +36,7 @@ def search_text(role: Role, kind: Kind, content: str, tool_calls: Iterable[ToolC
     parts = [content] if content else []
     for call in tool_calls:
         parts.extend(_string_values(call.arguments))
-    return "\n".join(p for p in parts if p.strip())
+    return "\n".join(p for p in parts if p.strip())[:MAX_INDEXED_CHARS]
 
 
 def _string_values(arguments: str) -> list[str]:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from memory_service.domain import Kind, MessageFilter, NewBlock, NewMessage, Role, ToolCall
 from memory_service.manager import MemoryManager
+from memvisor_common.db import Database
 
-from .conftest import TENANT
+from .conftest import TENANT, small_settings
 from .helpers import agent_id, raises_domain
 
 
@@ -401,3 +402,14 @@ async def test_delete_agent_memory_keeps_blocks(manager: MemoryManager) -> None:
     await manager.create_agent_memory(TENANT, agent)
     assert (await manager.get_agent_memory(TENANT, agent)).recall_message_count == 0
     assert await manager.search_messages(TENANT, agent, "zebras") == []
+
+
+async def test_huge_message_is_stored_and_searchable(database: Database) -> None:
+    """PostgreSQL caps a tsvector at 1 MiB; storing must not depend on how much text is indexed."""
+    manager = MemoryManager(database, small_settings(max_message_chars=2_000_000))
+    agent = await new_agent(manager)
+    text = " ".join(f"word{i}x" for i in range(150_000))  # ~1.7M chars, ~2 MB as a tsvector
+    [stored] = await manager.append_messages(TENANT, agent, [NewMessage(Role.USER, content=text)])
+    assert (await manager.list_messages(TENANT, agent)).items[0].content == text
+    hits = await manager.search_messages(TENANT, agent, "word7x")
+    assert [h.message.id for h in hits] == [stored.id]
