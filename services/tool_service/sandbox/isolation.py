@@ -150,13 +150,13 @@ def _python_roots() -> list[str]:
     return roots
 
 
-def _probe(argv: list[str], env: dict[str, str], uid_gid: tuple[int, int] | None = None) -> str | None:
+def _probe(argv: list[str], env: dict[str, str]) -> str | None:
     """Runs a tiny program the way workers will run; None when it worked, else why not."""
     try:
-        proc = subprocess.run(argv, env=env, capture_output=True, timeout=30,
-                              user=uid_gid[0] if uid_gid else None, group=uid_gid[1] if uid_gid else None,
-                              extra_groups=[] if uid_gid else None)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        # No user=/group= here: those make subprocess fork instead of vfork, and a fork while
+        # gRPC's threads run can fail in the child.
+        proc = subprocess.run(argv, env=env, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
         return str(exc)
     if proc.returncode != 0:
         return (proc.stderr.decode(errors="replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
@@ -191,7 +191,10 @@ def detect(settings: ToolSettings, socket_host_path: str | None) -> Isolation:
     if not settings.allow_network:
         notes.append("no network namespace: sockets are refused in Python only (bypassable through ctypes)")
     if root:
-        why = _probe([sys.executable, "-I", "-c", "pass"], dict(_BASE_ENV), drop)
+        # Drop to the sandbox uid, then start the interpreter again as that uid (as workers do).
+        reexec = (f"import os,sys;{_probe_code(drop)};"
+                  "os.execv(sys.executable,[sys.executable,'-I','-S','-c','import json'])")
+        why = _probe([sys.executable, "-I", "-c", reexec], dict(_BASE_ENV))
         if why is not None:
             notes.append(f"running tools as root: uid {settings.sandbox_uid} cannot start {sys.executable} "
                          f"({why}); RLIMIT_NPROC is not enforced for root")
@@ -207,7 +210,8 @@ def detect(settings: ToolSettings, socket_host_path: str | None) -> Isolation:
 def _probe_code(drop: tuple[int, int] | None) -> str:
     if drop is None:
         return "import json"
-    return f"import os;os.setgroups([]);os.setresgid({drop[1]},{drop[1]},{drop[1]});os.setresuid({drop[0]},{drop[0]},{drop[0]})"
+    uid, gid = drop
+    return f"import os;os.setgroups([]);os.setresgid({gid},{gid},{gid});os.setresuid({uid},{uid},{uid})"
 
 
 def count_user_tasks(uid: int) -> int:
