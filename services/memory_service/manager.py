@@ -16,7 +16,6 @@ from memvisor_common.errors import AlreadyExists, Conflict, InvalidArgument, Mem
 from memvisor_common.ids import new_id
 from memvisor_common.paging import decode_page_token, encode_page_token, resolve_page_size
 from memvisor_common.timeutil import utcnow
-from memvisor_common.validation import max_length
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -471,7 +470,7 @@ class MemoryManager:
         self, tenant: str, agent_id: str, query: str, flt: MessageFilter = NO_FILTER, *, limit: int = 0
     ) -> list[SearchHit]:
         validate.agent_id(agent_id)
-        max_length("query", query, self._settings.max_query_chars)
+        validate.text("query", query, self._settings.max_query_chars)
         _check_range(flt)
         if not query.strip() and flt.is_empty():
             raise InvalidArgument("query", "is required unless a role or time filter is given")
@@ -515,7 +514,7 @@ class MemoryManager:
             if mid in positions:
                 raise InvalidArgument(f"message_ids[{i}]", f"{mid!r} is listed twice")
             positions[mid] = i
-        max_length("summary", summary, self._settings.max_summary_chars)
+        validate.text("summary", summary, self._settings.max_summary_chars)
         validate.expected_version(expected_context_version, "expected_context_version")
 
         def tx(s: Session) -> int:

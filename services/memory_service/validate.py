@@ -15,6 +15,14 @@ from memory_service.settings import MemorySettings
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def text(field: str, value: str, limit: int) -> str:
+    """At most `limit` characters, and no NUL (PostgreSQL text cannot hold one)."""
+    max_length(field, value, limit)
+    if "\x00" in value:
+        raise InvalidArgument(field, "must not contain NUL characters")
+    return value
+
+
 def agent_id(value: str, field: str = "agent_id") -> str:
     return require_id(field, value, "agent")
 
@@ -29,7 +37,7 @@ def message_id(value: str, field: str) -> str:
 
 def label(value: str, field: str, settings: MemorySettings) -> str:
     require(field, value)
-    max_length(field, value, settings.max_label_length)
+    text(field, value, settings.max_label_length)
     if value != value.strip() or _CONTROL.search(value):
         raise InvalidArgument(field, "must not have surrounding spaces or control characters")
     return value
@@ -61,13 +69,14 @@ def new_block(block: NewBlock, field: str, settings: MemorySettings) -> NewBlock
     """Checks a block to create and returns it with its limit resolved."""
     label(block.label, f"{field}.label", settings)
     limit = resolve_limit(block.limit, f"{field}.limit", settings)
-    max_length(f"{field}.description", block.description, settings.max_description_length)
+    text(f"{field}.description", block.description, settings.max_description_length)
     if len(block.value) > limit:
         raise InvalidArgument(
             f"{field}.value",
             f"is {len(block.value)} characters but the block's limit is {limit}",
             reason="BLOCK_LIMIT_EXCEEDED",
         )
+    text(f"{field}.value", block.value, limit)
     return NewBlock(block.label, block.value, limit, block.description, block.read_only)
 
 
@@ -77,9 +86,9 @@ def block_patch(patch: BlockPatch, settings: MemorySettings) -> BlockPatch:
     if patch.label is not None:
         label(patch.label, "block.label", settings)
     if patch.value is not None:
-        max_length("block.value", patch.value, settings.max_block_limit)
+        text("block.value", patch.value, settings.max_block_limit)
     if patch.description is not None:
-        max_length("block.description", patch.description, settings.max_description_length)
+        text("block.description", patch.description, settings.max_description_length)
     if patch.limit is not None:
         patch = BlockPatch(
             patch.label,
@@ -94,7 +103,7 @@ def block_patch(patch: BlockPatch, settings: MemorySettings) -> BlockPatch:
 def edit_text(field: str, value: str, settings: MemorySettings, *, required: bool = True) -> str:
     if required:
         require(field, value)
-    return max_length(field, value, settings.max_block_limit)
+    return text(field, value, settings.max_block_limit)
 
 
 def expected_version(value: int, field: str = "expected_version") -> int:
@@ -120,9 +129,9 @@ def messages(items: Sequence[NewMessage], settings: MemorySettings) -> dict[int,
     answers: dict[int, int] = {}
     for i, msg in enumerate(items):
         field = f"messages[{i}]"
-        max_length(f"{field}.content", msg.content, settings.max_message_chars)
-        max_length(f"{field}.step_id", msg.step_id, settings.max_identifier_length)
-        max_length(f"{field}.tool_name", msg.tool_name, settings.max_identifier_length)
+        text(f"{field}.content", msg.content, settings.max_message_chars)
+        text(f"{field}.step_id", msg.step_id, settings.max_identifier_length)
+        text(f"{field}.tool_name", msg.tool_name, settings.max_identifier_length)
         if msg.tool_calls and msg.role is not Role.ASSISTANT:
             raise InvalidArgument(f"{field}.tool_calls", "only assistant messages may call tools")
         if len(msg.tool_calls) > settings.max_tool_calls_per_message:
@@ -133,17 +142,17 @@ def messages(items: Sequence[NewMessage], settings: MemorySettings) -> dict[int,
         for j, call in enumerate(msg.tool_calls):
             cf = f"{field}.tool_calls[{j}]"
             require(f"{cf}.id", call.id)
-            max_length(f"{cf}.id", call.id, settings.max_identifier_length)
+            text(f"{cf}.id", call.id, settings.max_identifier_length)
             require(f"{cf}.name", call.name)
-            max_length(f"{cf}.name", call.name, settings.max_identifier_length)
-            max_length(f"{cf}.arguments", call.arguments, settings.max_message_chars)
+            text(f"{cf}.name", call.name, settings.max_identifier_length)
+            text(f"{cf}.arguments", call.arguments, settings.max_message_chars)
             if call.id in seen_calls:
                 raise InvalidArgument(f"{cf}.id", f"tool call id {call.id!r} is used twice in this request")
             seen_calls.add(call.id)
             open_calls[call.id] = i
         if msg.role is Role.TOOL:
             require(f"{field}.tool_call_id", msg.tool_call_id)
-            max_length(f"{field}.tool_call_id", msg.tool_call_id, settings.max_identifier_length)
+            text(f"{field}.tool_call_id", msg.tool_call_id, settings.max_identifier_length)
             if msg.tool_call_id not in open_calls:
                 why = (
                     "answers a tool call that is already answered in this request"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from memory_service.domain import Kind, MessageFilter, NewBlock, NewMessage, Role, ToolCall
+from memory_service.domain import BlockRef, Kind, MessageFilter, NewBlock, NewMessage, Role, ToolCall
 from memory_service.manager import MemoryManager
 from memvisor_common.db import Database
 
@@ -413,3 +413,23 @@ async def test_huge_message_is_stored_and_searchable(database: Database) -> None
     assert (await manager.list_messages(TENANT, agent)).items[0].content == text
     hits = await manager.search_messages(TENANT, agent, "word7x")
     assert [h.message.id for h in hits] == [stored.id]
+
+
+async def test_nul_characters_are_refused_everywhere(manager: MemoryManager) -> None:
+    """PostgreSQL text cannot hold NUL; both backends refuse it up front, with the field named."""
+    agent = await new_agent(manager)
+    ref = BlockRef(agent_id=agent, label="human")
+    cases = [
+        (
+            manager.append_messages(TENANT, agent, [NewMessage(Role.USER, content="a\x00b")]),
+            "messages[0].content",
+        ),
+        (manager.create_block(TENANT, NewBlock("x", "a\x00b")), "block.value"),
+        (manager.append_to_block(TENANT, ref, "a\x00b"), "text"),
+        (manager.search_messages(TENANT, agent, "a\x00b"), "query"),
+        (manager.set_context_window(TENANT, agent, [], summary="\x00"), "summary"),
+    ]
+    for call_, field in cases:
+        err = await raises_domain(call_, "INVALID_ARGUMENT", "INVALID_FIELD")
+        assert err.field_violations[0][0] == field
+    assert (await manager.get_agent_memory(TENANT, agent)).recall_message_count == 0
