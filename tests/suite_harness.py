@@ -11,7 +11,6 @@ from pathlib import Path
 from memvisor_common.grpc_host.server import GrpcHost
 from memvisor_common.settings import ServerSettings
 from memvisor_suite.composition import SERVICES, build_components
-from memvisor_suite.sandbox_access import sandbox_env_for
 
 
 class SuiteThread:
@@ -35,13 +34,8 @@ class SuiteThread:
         async def boot() -> None:
             settings = ServerSettings(host="127.0.0.1", port=self.port, data_dir=self.data_dir,
                                       log_level="WARNING", shutdown_grace_seconds=2)
-            self._host = GrpcHost(build_components(settings, self.services, sandbox_env=None), settings)
+            self._host = GrpcHost(build_components(settings, self.services), settings)
             self.port = await self._host.start()
-            if "tools" in self.services:  # sandboxed tools reach the suite through its real port
-                for component in self._host.components:
-                    if component.name == "orchestrator":
-                        component.manager.runner.executor.sandbox_env.update(  # type: ignore[attr-defined]
-                            sandbox_env_for(settings.model_copy(update={"port": self.port})))
 
         def run() -> None:
             assert self._loop is not None

@@ -27,9 +27,8 @@ def _serve(args: argparse.Namespace) -> int:
     async def main() -> None:
         from memvisor_common.grpc_host.server import GrpcHost
         from memvisor_suite.composition import build_components
-        from memvisor_suite.sandbox_access import sandbox_env_for
 
-        host = GrpcHost(build_components(settings, services, sandbox_env=sandbox_env_for(settings)), settings)
+        host = GrpcHost(build_components(settings, services), settings)
         await host.run_until_signal()
 
     asyncio.run(main())

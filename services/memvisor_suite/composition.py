@@ -29,8 +29,7 @@ def _channel(address: str) -> grpc.aio.Channel:
 
 
 def build_components(server: ServerSettings, services: Sequence[str] = SERVICES,
-                     orchestrator_settings: OrchestratorSettings | None = None,
-                     sandbox_env: dict[str, str] | None = None) -> list[ServiceComponent]:
+                     orchestrator_settings: OrchestratorSettings | None = None) -> list[ServiceComponent]:
     """Components in start order (the orchestrator last, closed first)."""
     unknown = [s for s in services if s not in SERVICES]
     if unknown:
@@ -57,7 +56,6 @@ def build_components(server: ServerSettings, services: Sequence[str] = SERVICES,
                            archival_service_pb2_grpc.ArchivalServiceStub, settings.peer_timeout_seconds),
             tools=_peer("tools", local, settings.tools_address, tool_service_pb2_grpc.ToolServiceStub,
                         settings.peer_timeout_seconds),
-            sandbox_env=sandbox_env,
         )
         local["orchestrator"] = OrchestratorComponent(server, peers, settings)
     return list(local.values())

@@ -28,8 +28,6 @@ class Peers:
     memory: Peer
     archival: Peer | None = None
     tools: Peer | None = None
-    # Environment handed to sandboxed tools (e.g. how they reach the suite with the client).
-    sandbox_env: dict[str, str] | None = None
 
 
 class OrchestratorComponent:
@@ -43,7 +41,7 @@ class OrchestratorComponent:
         store = AgentStore(self.db)
         catalog = ToolCatalog(peers.archival, peers.tools)
         llm = self._llm = LLMClient(self.settings)
-        executor = ToolExecutor(peers.memory, peers.archival, peers.tools, peers.sandbox_env)
+        executor = ToolExecutor(peers.memory, peers.archival, peers.tools)
         runner = TurnRunner(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,
                             executor=executor, llm=llm, settings=self.settings)
         self.manager = AgentManager(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,

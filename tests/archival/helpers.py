@@ -7,6 +7,7 @@ import uuid
 import grpc
 from memvisor.archival.v1 import archival_service_pb2_grpc as api_grpc
 from memvisor.client.errors import decode_rpc_error
+from memvisor_suite.sample_documents import make_pdf  # noqa: F401 - re-exported for the tests
 
 
 def agent_id() -> str:
@@ -28,40 +29,3 @@ async def expect_error(call, code: grpc.StatusCode, reason: str | None = None) -
             assert decode_rpc_error(exc).reason == reason, decode_rpc_error(exc)
         return exc
     raise AssertionError(f"expected {code.name}")
-
-
-def _pdf_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A minimal valid PDF (Helvetica text, one line per entry) written by hand."""
-    objects: list[bytes] = []
-    n_pages = len(pages)
-    font_obj = 3 + 2 * n_pages
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n_pages))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
-    for i, lines in enumerate(pages):
-        content_obj = 4 + 2 * i
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_obj} 0 R "
-            f"/Resources << /Font << /F1 {font_obj} 0 R >> >> >>".encode())
-        ops = ["BT", "/F1 11 Tf", "14 TL", "50 750 Td"]
-        for line in lines:
-            ops.append(f"({_pdf_escape(line)}) Tj T*")
-        ops.append("ET")
-        stream = "\n".join(ops).encode("latin-1")
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)

@@ -10,19 +10,11 @@ import grpc
 import pytest
 from memvisor.archival.v1 import archival_service_pb2 as api
 from memvisor.archival.v1 import source_pb2
+from memvisor_suite.sample_documents import HANDBOOK, VACATION  # noqa: F401
 
 from .helpers import agent_id, expect_error, make_pdf
 
 MINILM = "local/all-minilm-l6-v2"
-VACATION = ("Vacation policy: full-time employees receive twenty days of paid vacation per year. Vacation requests "
-            "must be approved by your manager at least two weeks in advance, and unused days carry over.")
-HANDBOOK = [
-    ["ACME Corp Employee Handbook", "Welcome to ACME. This handbook describes how we work together."],
-    ["Working hours: the office is open from 9am to 6pm on weekdays.",
-     "Expense reports are due by the fifth business day of each month."],
-    [VACATION[:95], VACATION[95:]],
-    ["Code of conduct: treat colleagues with respect. Harassment is never tolerated."],
-]
 
 
 def upload_messages(source_id: str, name: str, data: bytes, chunk: int = 1000, content_type: str = ""):

@@ -23,6 +23,7 @@ from orchestrator_service.domain import AgentConfig, StopReason, Usage
 from orchestrator_service.llm.client import LLMCallFailed, LLMClient, LLMToolCall
 from orchestrator_service.llm.handles import parse_model_handle
 from orchestrator_service.loop.catalog import AgentTools, ToolCatalog
+from orchestrator_service.loop.rules import ToolRulesSolver
 from orchestrator_service.models import StepRow
 from orchestrator_service.prompts.compiler import (
     ArchivalStats, compile_system_message, package_heartbeat, package_system_alert, package_tool_return,
@@ -86,7 +87,8 @@ class TurnRunner:
         state = await self.memory.call("GetAgentMemory", mem.GetAgentMemoryRequest(agent_id=agent.id))
         stats = await self._archival_stats(agent.id)
         memory_text = render_memory(agent.id, list(state.blocks), state.summary, state.recall_message_count,
-                                    len(state.in_context_messages), stats)
+                                    len(state.in_context_messages), stats,
+                                    rules_text=ToolRulesSolver(agent.tool_rules).prompt())
         return compile_system_message(agent.system, memory_text), list(state.in_context_messages)
 
     async def _archival_stats(self, agent_id: str) -> ArchivalStats | None:
@@ -118,13 +120,19 @@ class TurnRunner:
             agent_id=agent.id, messages=inputs, add_to_context=True))
         usage = Usage()
         invalid_streak = 0
+        rules = ToolRulesSolver(agent.tool_rules)
         for step in range(1, max_steps + 1):
             if control.cancel_requested:
                 return StopReason.CANCELLED, usage
+            allowed, _reasons = rules.allowed(tools.names)
+            if not allowed:
+                return StopReason.TOOL_RULE, usage  # the rules leave no tool to call
+            offered = [t for t in tools.openai_tools if t["function"]["name"] in allowed]
+            # A narrowed set must be used: force a tool call where the endpoint supports it.
+            choice = "required" if len(offered) < len(tools.openai_tools) else self.settings.tool_choice
             system, in_context = await self.compile_context(agent)
             try:
-                response = await self.llm.complete(
-                    handle, to_chat_messages(system, in_context), tools.openai_tools, self.settings.tool_choice)
+                response = await self.llm.complete(handle, to_chat_messages(system, in_context), offered, choice)
             except LLMCallFailed as exc:
                 log.warning("llm failed", extra={"agent_id": agent.id, "error": exc.message})
                 return StopReason.LLM_API_ERROR, usage
@@ -156,12 +164,15 @@ class TurnRunner:
                 continue
 
             assistant, results, outputs, wants_more, any_valid = await self._run_calls(
-                agent, tools, thoughts, calls, step_id)
+                agent, tools, rules, thoughts, calls, step_id)
             invalid_streak = 0 if any_valid else invalid_streak + 1
+            missing = rules.missing_before_exit()
             stop: StopReason | None = None
             if invalid_streak >= self.settings.max_consecutive_invalid_responses:
                 stop = StopReason.INVALID_TOOL_CALL
-            elif not wants_more:
+            elif any(rules.ends_turn(c.name) for c in assistant.tool_calls if outputs[c.id].ok):
+                stop = StopReason.TOOL_RULE
+            elif not wants_more and not missing:
                 stop = StopReason.END_TURN
             elif last_step:
                 stop = StopReason.MAX_STEPS
@@ -170,8 +181,12 @@ class TurnRunner:
             batch = [assistant, *results]
             if stop is None:
                 failed = any(not o.ok for o in outputs.values())
-                reason = ("Function call failed, returning control" if failed
-                          else "Function called using request_heartbeat=true, returning control")
+                if not wants_more and missing:
+                    reason = f"You must call {', '.join(missing)} before ending your turn"
+                elif failed:
+                    reason = "Function call failed, returning control"
+                else:
+                    reason = "Function called using request_heartbeat=true, returning control"
                 batch.append(message_pb2.Message(role=Role.MESSAGE_ROLE_USER, kind=Kind.MESSAGE_KIND_HEARTBEAT,
                                                  content=package_heartbeat(reason), step_id=step_id))
             await self._store_step(agent.id, batch, outputs, emit)
@@ -180,18 +195,23 @@ class TurnRunner:
         return StopReason.MAX_STEPS, usage
 
     async def _run_calls(
-        self, agent: AgentConfig, tools: AgentTools, thoughts: str, calls: list[LLMToolCall], step_id: str,
+        self, agent: AgentConfig, tools: AgentTools, rules: ToolRulesSolver, thoughts: str,
+        calls: list[LLMToolCall], step_id: str,
     ) -> tuple[message_pb2.Message, list[message_pb2.Message], dict[str, ToolOutcome], bool, bool]:
-        """Runs each call in order. A failed call forces another step so the model can recover."""
+        """Runs each call in order. A failed call forces another step so the model can recover; a call
+        that breaks a tool rule is not executed."""
         stored_calls, results, outputs = [], [], {}
         wants_more, any_valid = False, False
         for call in calls:
             call_id = call.id or f"call_{new_id('x')[2:26]}"
             arguments_text = call.arguments
             outcome: ToolOutcome
+            violation = rules.violation(call.name, tools.names)
             if call.name not in tools.parameters:
                 available = ", ".join(sorted(tools.names))
                 outcome = ToolOutcome(False, f"Error: tool {call.name!r} does not exist. Available tools: {available}")
+            elif violation is not None:
+                outcome = ToolOutcome(False, violation)
             else:
                 try:
                     args = parse_arguments(call.arguments)
@@ -203,7 +223,11 @@ class TurnRunner:
                 else:
                     any_valid = True
                     outcome = await self.executor.execute(agent, call.name, args)
-                    wants_more = wants_more or heartbeat
+                    rules.record(call.name, outcome.value)
+                    mapping_error = rules.conditional_error(call.name, outcome.value) if outcome.ok else None
+                    if mapping_error is not None:
+                        outcome = ToolOutcome(False, mapping_error, outcome.stdout, outcome.stderr)
+                    wants_more = wants_more or heartbeat or rules.forces_continue(call.name)
             if not outcome.ok:
                 wants_more = True
             outputs[call_id] = outcome

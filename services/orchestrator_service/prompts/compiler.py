@@ -39,11 +39,13 @@ def render_block(block: block_pb2.Block) -> str:
 
 def render_memory(
     agent_id: str, blocks: list[block_pb2.Block], summary: str, recall_count: int, in_context_count: int,
-    archival: ArchivalStats | None, now: datetime | None = None,
+    archival: ArchivalStats | None, now: datetime | None = None, rules_text: str = "",
 ) -> str:
     parts = ["<memory_blocks>\nThe following memory blocks are currently engaged in your core memory unit:\n"]
     parts += [render_block(b) + "\n" for b in blocks]
     parts.append("</memory_blocks>")
+    if rules_text:
+        parts.append("\n" + rules_text)
     if summary:
         parts.append(f"\n<conversation_summary>\n{summary}\n</conversation_summary>")
     hidden = max(recall_count - in_context_count, 0)

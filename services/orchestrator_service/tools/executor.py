@@ -54,12 +54,10 @@ def _parse_date(value: str | None, field: str, end_of_day: bool = False) -> date
 
 
 class ToolExecutor:
-    def __init__(self, memory: Peer, archival: Peer | None, tools: Peer | None,
-                 sandbox_env: dict[str, str] | None = None) -> None:
+    def __init__(self, memory: Peer, archival: Peer | None, tools: Peer | None) -> None:
         self.memory = memory
         self.archival = archival
         self.tools = tools
-        self.sandbox_env = dict(sandbox_env or {})
         self._builtin = {
             SEND_MESSAGE: self._send_message,
             "core_memory_append": self._core_memory_append,
@@ -172,7 +170,8 @@ class ToolExecutor:
         state = tool_pb2.AgentState(id=agent.id, name=agent.name, tags=agent.tags,
                                     memory={b.label: b.value for b in blocks.blocks})
         resp = await self.tools.call("ExecuteTool", tools_pb.ExecuteToolRequest(
-            name=name, arguments=json.dumps(args), agent_state=state, env=self.sandbox_env))
+            # No env: the tool-service tells the sandbox how to reach the suite (its own socket).
+            name=name, arguments=json.dumps(args), agent_state=state))
         result = resp.result
         if result.status == tool_pb2.EXECUTION_STATUS_SUCCESS:
             value = result.return_value

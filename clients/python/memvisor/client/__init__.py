@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from memvisor.client._transport import Transport
 from memvisor.client.agents import Agents
+from memvisor.client.archival import Jobs, Sources
 from memvisor.client.blocks import Blocks
 from memvisor.client.errors import (
     ConflictError, FailedPreconditionError, InvalidArgumentError, MemvisorError, NotFoundError, UnavailableError,
 )
 from memvisor.client.pretty import print_message
+from memvisor.client.tools import Tools
 from memvisor.client.types import AgentState, Block, Message, Response, StopReason, Usage
 
 
@@ -26,6 +28,9 @@ class Memvisor:
         self.target = self._transport.target
         self.agents = Agents(self._transport)
         self.blocks = Blocks(self._transport)
+        self.tools = Tools(self._transport)
+        self.sources = Sources(self._transport)
+        self.jobs = Jobs(self._transport)
 
     def close(self) -> None:
         self._transport.close()

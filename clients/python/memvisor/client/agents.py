@@ -12,6 +12,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from memvisor.agents.v1 import agent_pb2, agent_service_pb2 as svc, agent_service_pb2_grpc
 from memvisor.client import _convert
 from memvisor.client._transport import Transport
+from memvisor.client.archival import AgentPassages, AgentSources
 from memvisor.client.types import (
     AgentState, Block, ContextWindow, Message, Response, SearchResult, StopReason, Usage, stop_reason_name,
 )
@@ -138,6 +139,8 @@ class Agents:
         self.messages = AgentMessages(t, self._stub)
         self.blocks = AgentBlocks(t, memory_stub)
         self.context = AgentContext(t, self._stub)
+        self.passages = AgentPassages(t)
+        self.sources = AgentSources(t, self)
 
     def create(self, *, model: str, name: str = "", memory_blocks: list[dict[str, Any]] | None = None,
                block_ids: list[str] | None = None, system: str = "", embedding: str = "",

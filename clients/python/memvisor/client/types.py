@@ -188,3 +188,81 @@ class ContextWindow:
     tool_tokens: int
     context_window_limit: int
     tools: list[dict[str, Any]]
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    tags: list[str]
+    metadata: dict[str, str]
+    created_at: datetime | None
+    archive_id: str = ""
+    source_id: str = ""
+    file_id: str = ""
+    score: float | None = None  # set on search results
+
+    @classmethod
+    def from_proto(cls, p: Any, score: float | None = None) -> Passage:
+        return cls(p.id, p.text, list(p.tags), dict(p.metadata), _dt(p.create_time), p.archive_id, p.source_id,
+                   p.file_id, score)
+
+
+@dataclass
+class Source:
+    id: str
+    name: str
+    description: str
+    embedding: str
+    embedding_dim: int
+    passage_count: int
+    file_count: int
+    created_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, s: Any) -> Source:
+        return cls(s.id, s.name, s.description, s.embedding, s.embedding_dim, s.passage_count, s.file_count,
+                   _dt(s.create_time))
+
+
+@dataclass
+class Job:
+    """An ingestion job. `status`: pending, parsing, embedding, completed or failed."""
+
+    id: str
+    status: str
+    source_id: str
+    file_id: str
+    progress: float
+    processed_chunks: int
+    total_chunks: int
+    failure_reason: str
+    created_at: datetime | None
+    completed_at: datetime | None
+
+    @classmethod
+    def from_proto(cls, j: Any) -> Job:
+        from memvisor.archival.v1 import source_pb2
+
+        status = source_pb2.JobStatus.Name(j.status).removeprefix("JOB_STATUS_").lower()
+        return cls(j.id, status, j.source_id, j.file_id, j.progress, j.processed_chunks, j.total_chunks,
+                   j.failure_reason, _dt(j.create_time), _dt(j.complete_time))
+
+
+@dataclass
+class Tool:
+    id: str
+    name: str
+    description: str
+    source_code: str
+    json_schema: dict[str, Any]
+    tags: list[str]
+    return_char_limit: int
+    pip_requirements: list[str]
+
+    @classmethod
+    def from_proto(cls, t: Any) -> Tool:
+        import json
+
+        return cls(t.id, t.name, t.description, t.source_code, json.loads(t.json_schema or "{}"), list(t.tags),
+                   t.return_char_limit, list(t.pip_requirements))
