@@ -66,12 +66,14 @@ def run_demo(data_dir: Path | None, port: int) -> int:
         from memvisor_scripted_llm.seed_brain import SeedBrain
         from memvisor_scripted_llm.server import ScriptedLLMServer
 
+        from memvisor_suite.offline import LOCAL_EMBEDDING, offline_environment
+
         scripted = ScriptedLLMServer(SeedBrain()).start()
-        env["OPENAI_BASE_URL"] = scripted.base_url
-        env.setdefault("OPENAI_API_KEY", "scripted")
+        env.update(offline_environment(scripted.base_url))
         print("=" * 78)
         print("No OPENAI_BASE_URL is set: using memvisor's SCRIPTED model, a rule-based test double that")
-        print("plays the seed walkthrough deterministically. It is NOT a real LLM. Set OPENAI_BASE_URL")
+        print("plays the seed walkthrough deterministically. It is NOT a real LLM. The seed's OpenAI")
+        print(f"embedding handles are served by the local {LOCAL_EMBEDDING} model. Set OPENAI_BASE_URL")
         print("(and OPENAI_API_KEY) to talk to OpenAI, vLLM, Ollama or any compatible endpoint.")
         print("=" * 78)
     else:

@@ -10,6 +10,7 @@ import pytest
 
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ReplyQueue, ScriptedLLMServer
+from memvisor_suite.offline import offline_environment
 from tests.suite_harness import SuiteThread
 
 SUITE_SERVICES = tuple(os.environ.get("MEMVISOR_TEST_SERVICES", "memory,archival,tools,orchestrator").split(","))
@@ -23,8 +24,8 @@ def script() -> ReplyQueue:
 @pytest.fixture
 def llm(script: ReplyQueue, monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedLLMServer]:
     server = ScriptedLLMServer(script).start()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    for key, value in offline_environment(server.base_url).items():
+        monkeypatch.setenv(key, value)
     yield server
     server.stop()
 

@@ -7,14 +7,15 @@ import pytest
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ScriptedLLMServer
 from memvisor_scripted_llm.seed_brain import SeedBrain
+from memvisor_suite.offline import offline_environment
 from tests.suite_harness import SuiteThread
 
 
 @pytest.fixture
 def seed_llm(monkeypatch: pytest.MonkeyPatch):
     server = ScriptedLLMServer(SeedBrain()).start()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    for key, value in offline_environment(server.base_url).items():
+        monkeypatch.setenv(key, value)
     yield server
     server.stop()
 
