@@ -9,7 +9,7 @@ HANDBOOK = [
     ["ACME Corp Employee Handbook", "Welcome to ACME. This handbook describes how we work together."],
     ["Working hours: the office is open from 9am to 6pm on weekdays.",
      "Expense reports are due by the fifth business day of each month."],
-    [VACATION[:95], VACATION[95:]],
+    [VACATION[: VACATION.index(" Vacation requests") + 1], VACATION[VACATION.index("Vacation requests"):]],
     ["Code of conduct: treat colleagues with respect. Harassment is never tolerated."],
 ]
 
