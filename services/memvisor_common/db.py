@@ -18,7 +18,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from memvisor_common.errors import Unavailable
+from memvisor_common.errors import Conflict, Unavailable
+
+# PostgreSQL's "try again" errors: serialization failure and deadlock (SQLSTATE 40001, 40P01).
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 
 T = TypeVar("T")
 
@@ -77,6 +80,8 @@ class Database:
             with self._sessions.begin() as session:
                 yield session
         except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
+                raise Conflict("a concurrent transaction conflicted; retry", reason="TRANSACTION_CONFLICT") from exc
             raise Unavailable("database is not reachable", reason="DATABASE_UNAVAILABLE") from exc
 
     def _run(self, fn: Callable[[Session], T]) -> T:
