@@ -45,5 +45,18 @@ class Transport:
         finally:
             call.cancel()  # the caller stopped iterating early: tell the server
 
+    def pages(self, method: Callable[..., Any], make_request: Callable[[int, str], Any], items: str,
+              limit: int) -> list[Any]:
+        """Follows next_page_token until `limit` items (or the end of the collection)."""
+        out: list[Any] = []
+        token = ""
+        while len(out) < limit:
+            resp = self.unary(method, make_request(min(limit - len(out), 1000), token))
+            out += list(getattr(resp, items))
+            token = resp.next_page_token
+            if not token:
+                break
+        return out[:limit]
+
     def close(self) -> None:
         self.channel.close()

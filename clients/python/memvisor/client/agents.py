@@ -52,16 +52,9 @@ class AgentMessages:
 
     def list(self, agent_id: str, limit: int = 100, descending: bool = False) -> list[Message]:
         """The conversation (recall memory), oldest first unless descending; follows pages up to `limit`."""
-        out: list[Message] = []
-        token = ""
-        while len(out) < limit:
-            resp = self._t.unary(self._stub.ListMessages, svc.ListMessagesRequest(
-                agent_id=agent_id, descending=descending, page_size=min(limit, 1000), page_token=token))
-            out += [Message.from_proto(m) for m in resp.messages]
-            token = resp.next_page_token
-            if not token:
-                break
-        return out[:limit]
+        views = self._t.pages(self._stub.ListMessages, lambda size, token: svc.ListMessagesRequest(
+            agent_id=agent_id, descending=descending, page_size=size, page_token=token), "messages", limit)
+        return [Message.from_proto(m) for m in views]
 
     def search(self, agent_id: str, query: str, roles: list[str] | None = None, limit: int = 5,
                start_date: datetime | str | None = None, end_date: datetime | str | None = None) -> list[SearchResult]:
@@ -160,17 +153,10 @@ class Agents:
 
     def list(self, name: str = "", tags: list[str] | None = None, match_all_tags: bool = False,
              limit: int = 1000) -> list[AgentState]:
-        out: list[AgentState] = []
-        token = ""
-        while len(out) < limit:
-            resp = self._t.unary(self._stub.ListAgents, svc.ListAgentsRequest(
-                name=name, tags=tags or [], match_all_tags=match_all_tags, page_size=min(limit, 1000),
-                page_token=token))
-            out += [AgentState.from_proto(a) for a in resp.agents]
-            token = resp.next_page_token
-            if not token:
-                break
-        return out[:limit]
+        agents = self._t.pages(self._stub.ListAgents, lambda size, token: svc.ListAgentsRequest(
+            name=name, tags=tags or [], match_all_tags=match_all_tags, page_size=size, page_token=token),
+            "agents", limit)
+        return [AgentState.from_proto(a) for a in agents]
 
     def modify(self, agent_id: str, **changes: Any) -> AgentState:
         """Updates name, description, system, model, tool_names (or tools), tool_rules, tags, context_window_limit."""

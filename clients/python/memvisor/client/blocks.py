@@ -26,16 +26,9 @@ class Blocks:
         return Block.from_proto(resp.block)
 
     def list(self, label: str = "", limit: int = 1000) -> list[Block]:
-        out: list[Block] = []
-        token = ""
-        while len(out) < limit:
-            resp = self._t.unary(self._stub.ListBlocks, mem.ListBlocksRequest(
-                label=label, page_size=min(limit, 1000), page_token=token))
-            out += [Block.from_proto(b) for b in resp.blocks]
-            token = resp.next_page_token
-            if not token:
-                break
-        return out[:limit]
+        blocks = self._t.pages(self._stub.ListBlocks, lambda size, token: mem.ListBlocksRequest(
+            label=label, page_size=size, page_token=token), "blocks", limit)
+        return [Block.from_proto(b) for b in blocks]
 
     def modify(self, block_id: str, *, value: str | None = None, limit: int | None = None,
                description: str | None = None, read_only: bool | None = None, label: str | None = None,
