@@ -41,7 +41,7 @@ class OrchestratorComponent:
         store = AgentStore(self.db)
         catalog = ToolCatalog(peers.archival, peers.tools)
         llm = self._llm = LLMClient(self.settings)
-        executor = ToolExecutor(peers.memory, peers.archival, peers.tools)
+        executor = ToolExecutor(peers.memory, peers.archival, peers.tools, self.settings.max_tool_return_chars)
         runner = TurnRunner(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,
                             executor=executor, llm=llm, settings=self.settings)
         self.manager = AgentManager(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,

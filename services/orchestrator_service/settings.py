@@ -34,6 +34,8 @@ class OrchestratorSettings(BaseSettings):
     max_system_prompt_chars: int = 200_000
     max_input_message_chars: int = 1_000_000
     max_tags: int = 64
+    # What the model sees of one tool result; longer results are cut with a note saying so.
+    max_tool_return_chars: int = Field(default=50_000, ge=100)
 
     # "required" makes OpenAI-style endpoints always return a tool call; set "auto" for servers
     # that do not support it (the loop then repairs or re-prompts plain-text answers).

@@ -215,3 +215,11 @@ def test_turns_for_one_agent_are_serialized(client, agent, script):
     # user, assistant, user, assistant, ...: no interleaving of two turns.
     kinds = [m.message_type for m in history]
     assert kinds == ["user_message", "assistant_message"] * 3
+
+
+def test_huge_tool_results_are_truncated_with_a_note(client, agent, script, llm):
+    client.agents.messages.import_messages(agent.id, [{"role": "user", "content": "needle " + "x" * 60_000}])
+    script.push(Reply.calls(tool_call("conversation_search", query="needle", request_heartbeat=False)))
+    resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
+    ret = next(m for m in resp.messages if m.message_type == "tool_return_message")
+    assert len(ret.tool_return) < 51_000 and "[NOTE: the tool's output was truncated" in ret.tool_return

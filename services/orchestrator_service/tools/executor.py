@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -54,10 +54,12 @@ def _parse_date(value: str | None, field: str, end_of_day: bool = False) -> date
 
 
 class ToolExecutor:
-    def __init__(self, memory: Peer, archival: Peer | None, tools: Peer | None) -> None:
+    def __init__(self, memory: Peer, archival: Peer | None, tools: Peer | None,
+                 max_return_chars: int = 50_000) -> None:
         self.memory = memory
         self.archival = archival
         self.tools = tools
+        self.max_return_chars = max_return_chars
         self._builtin = {
             SEND_MESSAGE: self._send_message,
             "core_memory_append": self._core_memory_append,
@@ -71,6 +73,14 @@ class ToolExecutor:
         return name in self._builtin
 
     async def execute(self, agent: AgentConfig, name: str, args: dict[str, Any]) -> ToolOutcome:
+        outcome = await self._execute(agent, name, args)
+        if len(outcome.value) <= self.max_return_chars:
+            return outcome
+        note = (f"\n... [NOTE: the tool's output was truncated: {len(outcome.value)} characters, "
+                f"limit {self.max_return_chars}]")
+        return replace(outcome, value=outcome.value[: self.max_return_chars] + note)
+
+    async def _execute(self, agent: AgentConfig, name: str, args: dict[str, Any]) -> ToolOutcome:
         try:
             if name in self._builtin:
                 return ToolOutcome(True, await self._builtin[name](agent, **args))
