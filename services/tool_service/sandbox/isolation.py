@@ -102,6 +102,11 @@ class Isolation:
                   ("--ro-bind", str(CLIENT_DIR), f"{SANDBOX_RUNTIME_DIR}/client")]
         if self.socket_host_path:
             binds.append(("--bind", self.socket_host_path, SANDBOX_SOCKET_PATH))
+        # Mounts apply in order: the private tmpfs directories go first so that read-only binds
+        # beneath them (a checkout and venv under /tmp, say) land on top instead of being hidden.
+        args += ["--dev", "/dev", "--proc", "/proc",
+                 "--size", str(_TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp",
+                 "--size", str(_TMPFS_BYTES), "--perms", "0777", "--tmpfs", SANDBOX_WORKDIR]
         # bwrap creates missing parents of a mount point as 0700, which the sandbox uid could
         # not traverse (e.g. /root above a pyenv interpreter): create them 0755 first.
         made: set[str] = set()
@@ -113,10 +118,7 @@ class Isolation:
                     args += ["--perms", "0755", "--dir", p]
         for kind, src, dest in binds:
             args += [kind, src, dest]
-        args += ["--dev", "/dev", "--proc", "/proc",
-                 "--size", str(_TMPFS_BYTES), "--perms", "1777", "--tmpfs", "/tmp",
-                 "--size", str(_TMPFS_BYTES), "--perms", "0777", "--tmpfs", SANDBOX_WORKDIR,
-                 "--chdir", SANDBOX_WORKDIR]
+        args += ["--chdir", SANDBOX_WORKDIR]
         return args
 
     def spawn_env(self) -> dict[str, str]:
