@@ -32,6 +32,7 @@ class Worker:
     workdir: str  # the working directory as the tool sees it
     host_workdir: str | None  # a directory we created and must remove (no bwrap)
     started: float
+    results_transport: asyncio.BaseTransport | None = None
 
     def alive(self) -> bool:
         return self.proc.returncode is None
@@ -47,7 +48,19 @@ class Worker:
             pass
         self.release()
 
+    async def dispose(self, timeout: float = 10.0) -> None:
+        """Kills the worker, waits for it, and closes every pipe to it (none outlives the loop)."""
+        self.kill()
+        try:
+            # communicate() closes stdin, drains stdout/stderr to EOF and waits for the exit.
+            await asyncio.wait_for(self.proc.communicate(), timeout)
+        except (TimeoutError, ProcessLookupError, ValueError, OSError):
+            log.error("tool worker %s did not exit after SIGKILL", self.proc.pid)
+
     def release(self) -> None:
+        if self.results_transport is not None:
+            self.results_transport.close()
+            self.results_transport = None
         if not self.ready.done():
             self.ready.cancel()
         if self.host_workdir:
@@ -139,9 +152,10 @@ class WorkerPool:
         self.spawned += 1
         loop = asyncio.get_running_loop()
         results = asyncio.StreamReader()
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(results), os.fdopen(read_fd, "rb", 0))
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(results),
+                                                    os.fdopen(read_fd, "rb", 0))
         ready = loop.create_task(results.readline())
-        return Worker(proc, results, ready, workdir, host_workdir, time.monotonic())
+        return Worker(proc, results, ready, workdir, host_workdir, time.monotonic(), transport)
 
     async def close(self) -> None:
         self._closed = True
@@ -152,10 +166,4 @@ class WorkerPool:
             except (asyncio.CancelledError, Exception):  # noqa: BLE001
                 pass
         idle, self._idle = self._idle, []
-        for worker in idle:
-            worker.kill()
-        for worker in idle:
-            try:
-                await asyncio.wait_for(worker.proc.wait(), 5)
-            except (asyncio.TimeoutError, ProcessLookupError):
-                pass
+        await asyncio.gather(*(worker.dispose(5) for worker in idle))

@@ -238,7 +238,4 @@ async def _read_result(worker: Worker, result: _Capped) -> None:
 
 
 async def _reap(worker: Worker) -> None:
-    try:
-        await asyncio.wait_for(worker.proc.wait(), 10)
-    except TimeoutError:
-        log.error("tool worker %s did not exit after SIGKILL", worker.proc.pid)
+    await worker.dispose()
