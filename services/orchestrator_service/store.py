@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -13,7 +14,8 @@ from orchestrator_service.domain import AgentConfig, ToolRuleSpec
 from orchestrator_service.models import AgentRow, AgentTagRow, StepRow
 
 
-def _to_config(row: AgentRow, tags: list[str]) -> AgentConfig:
+def _to_config(row: Any, tags: list[str]) -> AgentConfig:
+    """From an AgentRow entity or a Core row of its table (same attribute names)."""
     return AgentConfig(
         id=row.id, tenant_id=row.tenant_id, name=row.name, description=row.description, system=row.system,
         model=row.model, embedding=row.embedding, tool_names=list(row.tool_names),
@@ -36,13 +38,15 @@ class AgentStore:
         await self.db.run(work)
 
     async def get(self, tenant_id: str, agent_id: str) -> AgentConfig:
+        # Read on every turn: Core rows, not ORM entities (a third of the cost, measured in bench/).
+        agents, tags = AgentRow.__table__, AgentTagRow.__table__
+
         def work(s: Session) -> AgentConfig:
-            row = s.scalar(select(AgentRow).where(AgentRow.tenant_id == tenant_id, AgentRow.id == agent_id))
+            row = s.execute(select(agents).where(agents.c.tenant_id == tenant_id, agents.c.id == agent_id)).first()
             if row is None:
                 raise NotFound("agent", agent_id)
-            tags = s.scalars(select(AgentTagRow.tag).where(AgentTagRow.agent_id == agent_id)
-                             .order_by(AgentTagRow.tag)).all()
-            return _to_config(row, list(tags))
+            names = s.execute(select(tags.c.tag).where(tags.c.agent_id == agent_id).order_by(tags.c.tag)).scalars()
+            return _to_config(row, list(names))
 
         return await self.db.run(work)
 
@@ -102,9 +106,13 @@ class AgentStore:
 
         await self.db.run(work)
 
-    async def record_step(self, step: StepRow) -> None:
+    async def record_steps(self, steps: list[StepRow]) -> None:
+        """A turn's steps, written once when the turn ends."""
+        if not steps:
+            return
+
         def work(s: Session) -> None:
-            s.add(step)
+            s.add_all(steps)
 
         await self.db.run(work)
 

@@ -223,3 +223,19 @@ def test_huge_tool_results_are_truncated_with_a_note(client, agent, script, llm)
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
     ret = next(m for m in resp.messages if m.message_type == "tool_return_message")
     assert len(ret.tool_return) < 51_000 and "[NOTE: the tool's output was truncated" in ret.tool_return
+
+
+def test_each_step_is_recorded_with_its_usage(client, agent, script, suite):
+    from sqlalchemy import select
+
+    from orchestrator_service.models import StepRow
+
+    script.push(say("one", heartbeat=True), say("two"))
+    resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
+    db = suite.components()["orchestrator"].db
+    with db.transaction() as s:
+        rows = s.execute(select(StepRow.prompt_tokens, StepRow.completion_tokens)
+                         .where(StepRow.agent_id == agent.id)).all()
+    assert len(rows) == resp.usage.step_count == 2
+    assert sum(r[0] for r in rows) == resp.usage.prompt_tokens
+    assert sum(r[1] for r in rows) == resp.usage.completion_tokens

@@ -59,8 +59,9 @@ async def test_crud_tags_paging_and_tenant_isolation(store: AgentStore):
     assert (await store.get("t1", a.id)).tags == ["z"]
     assert await ids(tags=["x"]) == []
 
-    await store.record_step(StepRow(id=new_id("step"), tenant_id="t1", agent_id=a.id, model="m",
-                                    prompt_tokens=10, completion_tokens=2, created_at=utcnow()))
+    await store.record_steps([StepRow(id=new_id("step"), tenant_id="t1", agent_id=a.id, model="m",
+                                      prompt_tokens=10, completion_tokens=2, created_at=utcnow())])
+    await store.record_steps([])
     await store.delete("t1", a.id)
     with pytest.raises(NotFound):
         await store.get("t1", a.id)

@@ -101,8 +101,9 @@ class TurnRunner:
                   emit: Emit, control: TurnControl) -> None:
         usage = Usage()
         stop = StopReason.ERROR
+        steps: list[StepRow] = []
         try:
-            stop, usage = await self._run_steps(agent, inputs, max_steps, emit, control)
+            stop, usage = await self._run_steps(agent, inputs, max_steps, emit, control, steps)
         except MemvisorError as exc:  # a peer failed mid-turn: stored memory is consistent per step
             log.warning("turn aborted", extra={"agent_id": agent.id, "reason": exc.reason, "error": exc.message})
             stop = StopReason.ERROR
@@ -110,10 +111,14 @@ class TurnRunner:
             log.exception("turn crashed", extra={"agent_id": agent.id})
             stop = StopReason.ERROR
         finally:
+            try:
+                await self.store.record_steps(steps)
+            except MemvisorError:  # usage accounting must not turn a finished turn into an error
+                log.exception("could not record the turn's steps", extra={"agent_id": agent.id})
             await emit(TurnEnd(usage, stop))
 
     async def _run_steps(self, agent: AgentConfig, inputs: list[message_pb2.Message], max_steps: int,
-                         emit: Emit, control: TurnControl) -> tuple[StopReason, Usage]:
+                         emit: Emit, control: TurnControl, steps: list[StepRow]) -> tuple[StopReason, Usage]:
         handle = parse_model_handle(agent.model)
         tools = await self.catalog.for_agent(agent.tool_names)
         await self.memory.call("AppendMessages", mem.AppendMessagesRequest(
@@ -138,7 +143,7 @@ class TurnRunner:
                 return StopReason.LLM_API_ERROR, usage
             usage += Usage(response.prompt_tokens, response.completion_tokens, 1)
             step_id = new_id("step")
-            await self.store.record_step(StepRow(
+            steps.append(StepRow(
                 id=step_id, tenant_id=current_tenant(), agent_id=agent.id, model=agent.model,
                 prompt_tokens=response.prompt_tokens, completion_tokens=response.completion_tokens,
                 created_at=utcnow()))
