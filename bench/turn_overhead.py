@@ -23,8 +23,9 @@ from pathlib import Path
 
 import grpc
 import openai
-
-from memvisor.agents.v1 import agent_message_pb2 as am, agent_service_pb2 as svc, agent_service_pb2_grpc
+from memvisor.agents.v1 import agent_message_pb2 as am
+from memvisor.agents.v1 import agent_service_pb2 as svc
+from memvisor.agents.v1 import agent_service_pb2_grpc
 from memvisor.memory.v1 import block_pb2
 from memvisor_common.grpc_host.server import GrpcHost
 from memvisor_common.logging import configure_logging
@@ -45,8 +46,10 @@ def free_port() -> int:
 
 async def llm_round_trip(base_url: str, n: int) -> list[float]:
     client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
-    msgs = [{"role": "system", "content": "<human>\n<value>\nMy name is Ann\n</value>\n</human>"},
-            {"role": "user", "content": "hi"}]
+    msgs = [
+        {"role": "system", "content": "<human>\n<value>\nMy name is Ann\n</value>\n</human>"},
+        {"role": "user", "content": "hi"},
+    ]
     out = []
     for _ in range(n):
         t = time.perf_counter()
@@ -59,8 +62,11 @@ async def llm_round_trip(base_url: str, n: int) -> list[float]:
 async def main(args: argparse.Namespace) -> None:
     configure_logging("WARNING")
     llm_port = free_port()
-    llm = subprocess.Popen([sys.executable, "-m", "memvisor_suite.cli", "scripted-llm", "--port", str(llm_port)],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    llm = subprocess.Popen(
+        [sys.executable, "-m", "memvisor_suite.cli", "scripted-llm", "--port", str(llm_port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     llm.stdout.readline()  # wait for "scripted model ... at URL"
     base_url = f"http://127.0.0.1:{llm_port}/v1"
     os.environ["OPENAI_BASE_URL"], os.environ["OPENAI_API_KEY"] = base_url, "bench"
@@ -73,15 +79,24 @@ async def main(args: argparse.Namespace) -> None:
         stub = agent_service_pb2_grpc.AgentServiceStub(channel)
 
         async def new_agent() -> str:
-            resp = await stub.CreateAgent(svc.CreateAgentRequest(
-                model="openai/bench", memory_blocks=[block_pb2.Block(label="human", value="My name is Ann"),
-                                                     block_pb2.Block(label="persona", value="Helpful.")]))
+            resp = await stub.CreateAgent(
+                svc.CreateAgentRequest(
+                    model="openai/bench",
+                    memory_blocks=[
+                        block_pb2.Block(label="human", value="My name is Ann"),
+                        block_pb2.Block(label="persona", value="Helpful."),
+                    ],
+                )
+            )
             return resp.agent.id
 
         async def turn(agent_id: str) -> float:
             t = time.perf_counter()
-            resp = await stub.SendMessage(svc.SendMessageRequest(
-                agent_id=agent_id, messages=[am.MessageCreate(role="user", content="hows it going????")]))
+            resp = await stub.SendMessage(
+                svc.SendMessageRequest(
+                    agent_id=agent_id, messages=[am.MessageCreate(role="user", content="hows it going????")]
+                )
+            )
             assert resp.usage.step_count == 1 and resp.messages, resp
             return (time.perf_counter() - t) * 1000
 
@@ -116,9 +131,13 @@ async def main(args: argparse.Namespace) -> None:
     p50, p95 = pct(times, 0.5), pct(times, 0.95)
     l50 = statistics.median(llm_ms)
     print(f"services in process: {args.services}")
-    print(f"one-step turn, end to end (client -> suite -> LLM -> suite -> client): "
-          f"p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(times)} turns")
-    print(f"LLM round trip alone (openai client -> scripted HTTP server): p50 {l50:.2f} ms, p95 {pct(llm_ms, .95):.2f} ms")
+    print(
+        f"one-step turn, end to end (client -> suite -> LLM -> suite -> client): "
+        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms over {len(times)} turns"
+    )
+    print(
+        f"LLM round trip alone (openai client -> scripted HTTP server): p50 {l50:.2f} ms, p95 {pct(llm_ms, 0.95):.2f} ms"
+    )
     print(f"memvisor's own time per turn (p50 turn - p50 LLM): {p50 - l50:.2f} ms")
     print(f"8 agents in parallel for {args.seconds:.0f} s: {done / elapsed:.1f} turns/s")
 

@@ -42,8 +42,9 @@ def _timed_local(cls, name, servicer):  # noqa: ANN001, ANN202
 
 peer_mod.Peer.local = classmethod(_timed_local)
 orchestrator_store.AgentStore.get = _timed("orchestrator.store.get", orchestrator_store.AgentStore.get)
-orchestrator_store.AgentStore.record_steps = _timed("orchestrator.store.record_steps",
-                                                    orchestrator_store.AgentStore.record_steps)
+orchestrator_store.AgentStore.record_steps = _timed(
+    "orchestrator.store.record_steps", orchestrator_store.AgentStore.record_steps
+)
 llm_client.LLMClient.complete = _timed("llm.complete", llm_client.LLMClient.complete)
 
 if __name__ == "__main__":
@@ -54,5 +55,7 @@ if __name__ == "__main__":
         print("\nper call (all turns, including agent creation):")
         for label, values in sorted(timings.items(), key=lambda kv: -sum(kv[1])):
             values.sort()
-            print(f"  {label:42s} n={len(values):5d}  p50 {values[len(values) // 2]:7.3f} ms"
-                  f"  mean {sum(values) / len(values):7.3f} ms")
+            print(
+                f"  {label:42s} n={len(values):5d}  p50 {values[len(values) // 2]:7.3f} ms"
+                f"  mean {sum(values) / len(values):7.3f} ms"
+            )

@@ -32,8 +32,13 @@ class SuiteThread:
         self._loop = asyncio.new_event_loop()
 
         async def boot() -> None:
-            settings = ServerSettings(host="127.0.0.1", port=self.port, data_dir=self.data_dir,
-                                      log_level="WARNING", shutdown_grace_seconds=2)
+            settings = ServerSettings(
+                host="127.0.0.1",
+                port=self.port,
+                data_dir=self.data_dir,
+                log_level="WARNING",
+                shutdown_grace_seconds=2,
+            )
             self._host = GrpcHost(build_components(settings, self.services), settings)
             self.port = await self._host.start()
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text
-
 from memvisor_common.db import Database
 from memvisor_common.errors import Conflict, Unavailable
+from sqlalchemy import text
 
 
 def test_unreachable_database_is_unavailable():

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from memvisor_suite.composition import SERVICES
 
 BASE = Path(__file__).resolve().parents[1] / "k8s" / "base"
@@ -25,8 +24,11 @@ def test_every_service_has_a_hardened_deployment_with_grpc_probes():
     docs = _docs()
     deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
     services = {d["metadata"]["name"] for d in docs if d["kind"] == "Service"}
-    assert set(deployments) == services == {"memory-service", "archival-service", "tool-service",
-                                             "orchestrator-service"}
+    assert (
+        set(deployments)
+        == services
+        == {"memory-service", "archival-service", "tool-service", "orchestrator-service"}
+    )
     for name, deployment in deployments.items():
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         assert container["args"][1] in SERVICES, name
@@ -35,7 +37,9 @@ def test_every_service_has_a_hardened_deployment_with_grpc_probes():
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
         grace = deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
-        shutdown = next(e["value"] for e in container["env"] if e["name"] == "MEMVISOR_SHUTDOWN_GRACE_SECONDS")
+        shutdown = next(
+            e["value"] for e in container["env"] if e["name"] == "MEMVISOR_SHUTDOWN_GRACE_SECONDS"
+        )
         assert float(shutdown) < grace  # the server finishes its graceful stop before the kubelet kills it
 
 
@@ -43,8 +47,11 @@ def test_orchestrator_peers_are_services_defined_here():
     docs = _docs()
     config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
     services = {d["metadata"]["name"] for d in docs if d["kind"] == "Service"}
-    for key in ("MEMVISOR_ORCHESTRATOR_MEMORY_ADDRESS", "MEMVISOR_ORCHESTRATOR_ARCHIVAL_ADDRESS",
-                "MEMVISOR_ORCHESTRATOR_TOOLS_ADDRESS"):
+    for key in (
+        "MEMVISOR_ORCHESTRATOR_MEMORY_ADDRESS",
+        "MEMVISOR_ORCHESTRATOR_ARCHIVAL_ADDRESS",
+        "MEMVISOR_ORCHESTRATOR_TOOLS_ADDRESS",
+    ):
         assert config[key].split(":")[0] in services
 
 

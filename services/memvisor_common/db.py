@@ -81,7 +81,9 @@ class Database:
                 yield session
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
-                raise Conflict("a concurrent transaction conflicted; retry", reason="TRANSACTION_CONFLICT") from exc
+                raise Conflict(
+                    "a concurrent transaction conflicted; retry", reason="TRANSACTION_CONFLICT"
+                ) from exc
             raise Unavailable("database is not reachable", reason="DATABASE_UNAVAILABLE") from exc
 
     def _run(self, fn: Callable[[Session], T]) -> T:

@@ -111,7 +111,10 @@ class Unavailable(MemvisorError):
 
 
 def error_from_code(
-    code: ErrorCode, message: str, reason: str, metadata: dict[str, str],
+    code: ErrorCode,
+    message: str,
+    reason: str,
+    metadata: dict[str, str],
     field_violations: list[tuple[str, str]],
 ) -> MemvisorError:
     """Rebuilds a domain error received from a peer service, keeping its code and reason."""

@@ -13,7 +13,9 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 
 
-def resolve_page_size(requested: int, *, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE) -> int:
+def resolve_page_size(
+    requested: int, *, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE
+) -> int:
     if requested < 0:
         raise InvalidArgument("page_size", "must not be negative")
     if requested == 0:

@@ -24,7 +24,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "memvisor_request_context", default=RequestContext()
+    "memvisor_request_context",
+    default=RequestContext(),  # noqa: B039 - frozen, so immutable
 )
 
 
@@ -56,4 +57,7 @@ def new_request_id() -> str:
 def outgoing_metadata() -> tuple[tuple[str, str], ...]:
     """Metadata that propagates the current request to a peer service."""
     ctx = _current.get()
-    return ((TENANT_METADATA_KEY, ctx.tenant_id), (REQUEST_ID_METADATA_KEY, ctx.request_id or new_request_id()))
+    return (
+        (TENANT_METADATA_KEY, ctx.tenant_id),
+        (REQUEST_ID_METADATA_KEY, ctx.request_id or new_request_id()),
+    )

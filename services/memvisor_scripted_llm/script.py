@@ -17,7 +17,9 @@ class ScriptedToolCall:
     id: str | None = None
 
 
-def tool_call(name: str, _raw: str | None = None, _id: str | None = None, **arguments: Any) -> ScriptedToolCall:
+def tool_call(
+    name: str, _raw: str | None = None, _id: str | None = None, **arguments: Any
+) -> ScriptedToolCall:
     """tool_call("send_message", message="hi", request_heartbeat=False); `_raw` sends text as-is."""
     return ScriptedToolCall(name, _raw if _raw is not None else json.dumps(arguments), _id)
 
@@ -47,7 +49,9 @@ class ReplyQueue:
     """Answers in order; each entry is a Reply or a function of the request returning one."""
 
     replies: deque[Reply | Callable[[dict[str, Any]], Reply]] = field(default_factory=deque)
-    exhausted: Reply = field(default_factory=lambda: Reply(status=500, body={"error": {"message": "script exhausted"}}))
+    exhausted: Reply = field(
+        default_factory=lambda: Reply(status=500, body={"error": {"message": "script exhausted"}})
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod

@@ -20,18 +20,32 @@ def completion_body(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.content or None}
     if reply.tool_calls:
         message["tool_calls"] = [
-            {"id": c.id or f"call_{uuid.uuid4().hex[:24]}", "type": "function",
-             "function": {"name": c.name, "arguments": c.arguments}}
+            {
+                "id": c.id or f"call_{uuid.uuid4().hex[:24]}",
+                "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments},
+            }
             for c in reply.tool_calls
         ]
     prompt = _approx_tokens(json.dumps(request.get("messages", [])) + json.dumps(request.get("tools", [])))
     completion = _approx_tokens((reply.content or "") + "".join(c.arguments for c in reply.tool_calls))
     return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:20]}", "object": "chat.completion", "created": int(time.time()),
+        "id": f"chatcmpl-{uuid.uuid4().hex[:20]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
         "model": request.get("model", "scripted"),
-        "choices": [{"index": 0, "message": message,
-                     "finish_reason": reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")}],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop"),
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        },
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from memvisor_common.logging import configure_logging
 from memvisor_common.settings import ServerSettings
+
 from memvisor_suite.composition import SERVICES
 
 
@@ -26,6 +27,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         from memvisor_common.grpc_host.server import GrpcHost
+
         from memvisor_suite.composition import build_components
 
         host = GrpcHost(build_components(settings, services), settings)
@@ -75,15 +77,21 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=_serve)
 
     walk = sub.add_parser("walkthrough", help="replay the seed walkthrough against a running suite")
-    walk.add_argument("--target", default=None, help="suite address (default MEMVISOR_TARGET or 127.0.0.1:50051)")
+    walk.add_argument(
+        "--target", default=None, help="suite address (default MEMVISOR_TARGET or 127.0.0.1:50051)"
+    )
     walk.set_defaults(func=_walkthrough)
 
-    demo = sub.add_parser("demo", help="start the suite, replay the walkthrough, restart, check memory survived")
+    demo = sub.add_parser(
+        "demo", help="start the suite, replay the walkthrough, restart, check memory survived"
+    )
     demo.add_argument("--data-dir", help="data directory (default: a fresh temporary one)")
     demo.add_argument("--port", type=int, default=0, help="suite port (default: a free one)")
     demo.set_defaults(func=_demo)
 
-    llm = sub.add_parser("scripted-llm", help="run the rule-based scripted model as an OpenAI-compatible server")
+    llm = sub.add_parser(
+        "scripted-llm", help="run the rule-based scripted model as an OpenAI-compatible server"
+    )
     llm.add_argument("--port", type=int, default=8009)
     llm.set_defaults(func=_scripted_llm)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import grpc
-
 from memvisor.archival.v1 import archival_service_pb2_grpc
 from memvisor.memory.v1 import memory_service_pb2_grpc
 from memvisor.tools.v1 import tool_service_pb2_grpc
@@ -28,8 +27,11 @@ def _channel(address: str) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(address, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)])
 
 
-def build_components(server: ServerSettings, services: Sequence[str] = SERVICES,
-                     orchestrator_settings: OrchestratorSettings | None = None) -> list[ServiceComponent]:
+def build_components(
+    server: ServerSettings,
+    services: Sequence[str] = SERVICES,
+    orchestrator_settings: OrchestratorSettings | None = None,
+) -> list[ServiceComponent]:
     """Components in start order (the orchestrator last, closed first)."""
     unknown = [s for s in services if s not in SERVICES]
     if unknown:
@@ -50,19 +52,35 @@ def build_components(server: ServerSettings, services: Sequence[str] = SERVICES,
     if "orchestrator" in services:
         settings = orchestrator_settings or OrchestratorSettings()
         peers = Peers(
-            memory=_peer("memory", local, settings.memory_address, memory_service_pb2_grpc.MemoryServiceStub,
-                         settings.peer_timeout_seconds),
-            archival=_peer("archival", local, settings.archival_address,
-                           archival_service_pb2_grpc.ArchivalServiceStub, settings.peer_timeout_seconds),
-            tools=_peer("tools", local, settings.tools_address, tool_service_pb2_grpc.ToolServiceStub,
-                        settings.peer_timeout_seconds),
+            memory=_peer(
+                "memory",
+                local,
+                settings.memory_address,
+                memory_service_pb2_grpc.MemoryServiceStub,
+                settings.peer_timeout_seconds,
+            ),
+            archival=_peer(
+                "archival",
+                local,
+                settings.archival_address,
+                archival_service_pb2_grpc.ArchivalServiceStub,
+                settings.peer_timeout_seconds,
+            ),
+            tools=_peer(
+                "tools",
+                local,
+                settings.tools_address,
+                tool_service_pb2_grpc.ToolServiceStub,
+                settings.peer_timeout_seconds,
+            ),
         )
         local["orchestrator"] = OrchestratorComponent(server, peers, settings)
     return list(local.values())
 
 
-def _peer(name: str, local: dict[str, ServiceComponent], address: str | None, stub_cls: type,
-          timeout: float) -> Peer | None:
+def _peer(
+    name: str, local: dict[str, ServiceComponent], address: str | None, stub_cls: type, timeout: float
+) -> Peer | None:
     component = local.get(name)
     if component is not None:
         return Peer.local(name, component.servicer)  # type: ignore[attr-defined]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-
 from memvisor.client import Memvisor
+
 from memvisor_suite.walkthrough import run_walkthrough
 
 
@@ -31,7 +31,10 @@ def _wait_serving(target: str, timeout: float = 60.0) -> None:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             try:
-                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
+                if (
+                    stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                    == health_pb2.HealthCheckResponse.SERVING
+                ):
                     return
             except grpc.RpcError:
                 time.sleep(0.2)
@@ -40,8 +43,19 @@ def _wait_serving(target: str, timeout: float = 60.0) -> None:
 
 def _start_suite(port: int, data_dir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "memvisor_suite.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(data_dir / "suite.log", "ab"),  # noqa: SIM115
+        [
+            sys.executable,
+            "-m",
+            "memvisor_suite.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(data_dir / "suite.log", "ab"),  # noqa: SIM115
     )
     _wait_serving(f"127.0.0.1:{port}")
     return proc
@@ -93,7 +107,9 @@ def run_demo(data_dir: Path | None, port: int) -> int:
             human = client.agents.blocks.retrieve(agent_id=agent.id, block_label="human").value
             history = client.agents.messages.list(agent_id=agent.id)
             said = [m.content for m in history if m.message_type == "user_message"]
-            print(f"after restart: human block = {human!r}; {len(history)} messages in recall; user said {said}")
+            print(
+                f"after restart: human block = {human!r}; {len(history)} messages in recall; user said {said}"
+            )
             if "Sid" not in human or "my name actually is Sid" not in said:
                 print("MEMORY DID NOT SURVIVE THE RESTART", file=sys.stderr)
                 return 1

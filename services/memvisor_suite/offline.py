@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 
-SEED_EMBEDDING_HANDLES = ("openai/text-embedding-3-small", "openai/text-embedding-ada-002",
-                          "openai/text-embedding-3-large")
+SEED_EMBEDDING_HANDLES = (
+    "openai/text-embedding-3-small",
+    "openai/text-embedding-ada-002",
+    "openai/text-embedding-3-large",
+)
 LOCAL_EMBEDDING = "local/all-minilm-l6-v2"
 
 
@@ -18,5 +21,7 @@ def offline_environment(scripted_llm_base_url: str) -> dict[str, str]:
     return {
         "OPENAI_BASE_URL": scripted_llm_base_url,
         "OPENAI_API_KEY": "scripted",
-        "MEMVISOR_ARCHIVAL_EMBEDDING_OVERRIDES": json.dumps({h: LOCAL_EMBEDDING for h in SEED_EMBEDDING_HANDLES}),
+        "MEMVISOR_ARCHIVAL_EMBEDDING_OVERRIDES": json.dumps(
+            {h: LOCAL_EMBEDDING for h in SEED_EMBEDDING_HANDLES}
+        ),
     }

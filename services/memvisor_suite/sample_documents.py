@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
-VACATION = ("Vacation policy: full-time employees receive twenty days of paid vacation per year. Vacation requests "
-            "must be approved by your manager at least two weeks in advance, and unused days carry over.")
+VACATION = (
+    "Vacation policy: full-time employees receive twenty days of paid vacation per year. Vacation requests "
+    "must be approved by your manager at least two weeks in advance, and unused days carry over."
+)
 HANDBOOK = [
     ["ACME Corp Employee Handbook", "Welcome to ACME. This handbook describes how we work together."],
-    ["Working hours: the office is open from 9am to 6pm on weekdays.",
-     "Expense reports are due by the fifth business day of each month."],
-    [VACATION[: VACATION.index(" Vacation requests") + 1], VACATION[VACATION.index("Vacation requests"):]],
+    [
+        "Working hours: the office is open from 9am to 6pm on weekdays.",
+        "Expense reports are due by the fifth business day of each month.",
+    ],
+    [VACATION[: VACATION.index(" Vacation requests") + 1], VACATION[VACATION.index("Vacation requests") :]],
     ["Code of conduct: treat colleagues with respect. Harassment is never tolerated."],
 ]
 
@@ -30,7 +34,8 @@ def make_pdf(pages: list[list[str]]) -> bytes:
         content_obj = 4 + 2 * i
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_obj} 0 R "
-            f"/Resources << /Font << /F1 {font_obj} 0 R >> >> >>".encode())
+            f"/Resources << /Font << /F1 {font_obj} 0 R >> >> >>".encode()
+        )
         ops = ["BT", "/F1 11 Tf", "14 TL", "50 750 Td"]
         for line in lines:
             ops.append(f"({_pdf_escape(line)}) Tj T*")

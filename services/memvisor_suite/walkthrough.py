@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from memvisor.client import Memvisor, print_message
+
 from memvisor_suite.sample_documents import handbook_pdf
 
 MODEL = "openai/gpt-4o-mini-2024-07-18"
@@ -39,7 +40,8 @@ def part_core_memory(client: Memvisor) -> str:
     print(f"created agent {agent_state.id} with blocks {[b.label for b in agent_state.memory.blocks]}")
 
     response = client.agents.messages.create(
-        agent_id=agent_state.id, messages=[{"role": "user", "content": "hows it going????"}])
+        agent_id=agent_state.id, messages=[{"role": "user", "content": "hows it going????"}]
+    )
     for message in response.messages:
         print_message(message)
     print(response.usage.completion_tokens)
@@ -49,7 +51,8 @@ def part_core_memory(client: Memvisor) -> str:
     check(response.usage.step_count >= 1 and response.usage.prompt_tokens > 0, "usage stats are reported")
 
     response = client.agents.messages.create(
-        agent_id=agent_state.id, messages=[{"role": "user", "content": "my name actually is Sid"}])
+        agent_id=agent_state.id, messages=[{"role": "user", "content": "my name actually is Sid"}]
+    )
     for message in response.messages:
         print_message(message)
     human = client.agents.blocks.retrieve(agent_id=agent_state.id, block_label="human").value
@@ -73,11 +76,22 @@ def part_shared_blocks(client: Memvisor) -> None:
     check(len(blocks) == 2, "two blocks were created")
     company_block = client.blocks.create(
         value="The company is called AgentOS and is building AI tools to make it easier to create and deploy "
-        "LLM agents.", label="company", limit=10000)
-    a = client.agents.create(memory_blocks=[{"label": "persona", "value": "outreach"}], model=MODEL,
-                             embedding=EMBEDDING, block_ids=[company_block.id])
-    b = client.agents.create(memory_blocks=[{"label": "persona", "value": "evaluator"}], model=MODEL,
-                             embedding=EMBEDDING, block_ids=[company_block.id])
+        "LLM agents.",
+        label="company",
+        limit=10000,
+    )
+    a = client.agents.create(
+        memory_blocks=[{"label": "persona", "value": "outreach"}],
+        model=MODEL,
+        embedding=EMBEDDING,
+        block_ids=[company_block.id],
+    )
+    b = client.agents.create(
+        memory_blocks=[{"label": "persona", "value": "evaluator"}],
+        model=MODEL,
+        embedding=EMBEDDING,
+        block_ids=[company_block.id],
+    )
     client.blocks.modify(company_block.id, value="The company has rebranded to Letta.")
     seen = {client.agents.blocks.retrieve(agent_id=x.id, block_label="company").value for x in (a, b)}
     check(seen == {"The company has rebranded to Letta."}, "a shared block edit is seen by both agents")
@@ -85,14 +99,23 @@ def part_shared_blocks(client: Memvisor) -> None:
 
 def part_archival(client: Memvisor, agent_id: str) -> None:
     print("\n== Part 3: archival memory ==")
-    response = client.agents.messages.create(agent_id=agent_id, messages=[
-        {"role": "user", "content": "Save the information that 'shilpa loves machine learning' to archival"}])
+    response = client.agents.messages.create(
+        agent_id=agent_id,
+        messages=[
+            {
+                "role": "user",
+                "content": "Save the information that 'shilpa loves machine learning' to archival",
+            }
+        ],
+    )
     for message in response.messages:
         print_message(message)
     print([p.text for p in client.agents.passages.list(agent_id=agent_id)])
     client.agents.passages.create(agent_id=agent_id, text="Shilpa's loves Hersheys")
-    response = client.agents.messages.create(agent_id=agent_id, messages=[
-        {"role": "user", "content": "What chocolates do I like? Search archival."}])
+    response = client.agents.messages.create(
+        agent_id=agent_id,
+        messages=[{"role": "user", "content": "What chocolates do I like? Search archival."}],
+    )
     for message in response.messages:
         print_message(message)
     check("Hersheys" in (response.messages[-1].content or ""), "archival search found the inserted passage")
@@ -100,14 +123,14 @@ def part_archival(client: Memvisor, agent_id: str) -> None:
 
 # The seed's tools, written against memvisor's client: inside the sandbox, Memvisor() finds the suite
 # through MEMVISOR_TARGET, which the tool-service sets.
-def get_agent_id(agent_state: "AgentState"):  # noqa: F821
+def get_agent_id(agent_state: AgentState):  # noqa: F821
     """
     Query your agent ID field
     """
     return agent_state.id
 
 
-def task_queue_push(agent_state: "AgentState", task_description: str):  # noqa: F821
+def task_queue_push(agent_state: AgentState, task_description: str):  # noqa: F821
     """
     Push to a task queue stored in core memory.
 
@@ -129,7 +152,7 @@ def task_queue_push(agent_state: "AgentState", task_description: str):  # noqa: 
     return None
 
 
-def task_queue_pop(agent_state: "AgentState"):  # noqa: F821
+def task_queue_pop(agent_state: AgentState):  # noqa: F821
     """
     Get the next task from the task queue
 
@@ -153,33 +176,52 @@ def task_queue_pop(agent_state: "AgentState"):  # noqa: F821
 def part_tools(client: Memvisor) -> None:
     print("\n== Part 4: custom tools in the sandbox ==")
     get_id_tool = client.tools.upsert_from_function(func=get_agent_id)
-    agent_state = client.agents.create(memory_blocks=[], model="openai/gpt-4o-mini",
-                                       embedding="openai/text-embedding-3-small", tool_ids=[get_id_tool.id])
+    agent_state = client.agents.create(
+        memory_blocks=[],
+        model="openai/gpt-4o-mini",
+        embedding="openai/text-embedding-3-small",
+        tool_ids=[get_id_tool.id],
+    )
     response_stream = client.agents.messages.create_stream(
-        agent_id=agent_state.id, messages=[{"role": "user", "content": "What is your agent id?"}])
+        agent_id=agent_state.id, messages=[{"role": "user", "content": "What is your agent id?"}]
+    )
     chunks = list(response_stream)
     for chunk in chunks:
         print_message(chunk)
-    check(any(agent_state.id in (c.content or "") for c in chunks if c.message_type == "assistant_message"),
-          "the sandboxed tool received the agent's state")
+    check(
+        any(agent_state.id in (c.content or "") for c in chunks if c.message_type == "assistant_message"),
+        "the sandboxed tool received the agent's state",
+    )
 
     task_queue_pop_tool = client.tools.upsert_from_function(func=task_queue_pop)
     task_queue_push_tool = client.tools.upsert_from_function(func=task_queue_push)
     task_agent = client.agents.create(
         system="You manage a task queue stored in your 'tasks' memory block. Push each task the user gives "
-               "you with task_queue_push, pop the next one with task_queue_pop, and reply with send_message.",
+        "you with task_queue_push, pop the next one with task_queue_pop, and reply with send_message.",
         memory_blocks=[{"label": "tasks", "value": json.dumps([])}],
-        model="openai/gpt-4o-mini-2024-07-18", embedding="openai/text-embedding-3-small",
-        tool_ids=[task_queue_pop_tool.id, task_queue_push_tool.id], include_base_tools=False,
-        tools=["send_message"])
-    response_stream = client.agents.messages.create_stream(agent_id=task_agent.id, messages=[{
-        "role": "user", "content": "Add 'start calling me Mickey' and 'tell me a haiku about my name' as two "
-                                   "seperate tasks."}])
+        model="openai/gpt-4o-mini-2024-07-18",
+        embedding="openai/text-embedding-3-small",
+        tool_ids=[task_queue_pop_tool.id, task_queue_push_tool.id],
+        include_base_tools=False,
+        tools=["send_message"],
+    )
+    response_stream = client.agents.messages.create_stream(
+        agent_id=task_agent.id,
+        messages=[
+            {
+                "role": "user",
+                "content": "Add 'start calling me Mickey' and 'tell me a haiku about my name' as two "
+                "seperate tasks.",
+            }
+        ],
+    )
     for chunk in response_stream:
         print_message(chunk)
     tasks = json.loads(client.agents.blocks.retrieve(agent_id=task_agent.id, block_label="tasks").value)
     print(f"tasks block: {tasks}")
-    check(tasks == ["start calling me Mickey", "tell me a haiku about my name"], "both tasks are in the queue")
+    check(
+        tasks == ["start calling me Mickey", "tell me a haiku about my name"], "both tasks are in the queue"
+    )
 
 
 def part_rag(client: Memvisor) -> None:
@@ -195,12 +237,18 @@ def part_rag(client: Memvisor) -> None:
         time.sleep(0.5)
     check(job.status == "completed", f"the handbook was ingested ({job.processed_chunks} chunks)")
     agent_state = client.agents.create(
-        memory_blocks=[{"label": "human", "value": "My name is Sarah"},
-                       {"label": "persona", "value": "You are a helpful assistant"}],
-        model="openai/gpt-4o-mini-2024-07-18", embedding="openai/text-embedding-3-small")
+        memory_blocks=[
+            {"label": "human", "value": "My name is Sarah"},
+            {"label": "persona", "value": "You are a helpful assistant"},
+        ],
+        model="openai/gpt-4o-mini-2024-07-18",
+        embedding="openai/text-embedding-3-small",
+    )
     agent_state = client.agents.sources.attach(agent_id=agent_state.id, source_id=source.id)
-    response = client.agents.messages.create(agent_id=agent_state.id, messages=[
-        {"role": "user", "content": "Search archival for our company's vacation policies"}])
+    response = client.agents.messages.create(
+        agent_id=agent_state.id,
+        messages=[{"role": "user", "content": "Search archival for our company's vacation policies"}],
+    )
     for message in response.messages:
         print_message(message)
     check("vacation" in (response.messages[-1].content or "").lower(), "the agent found the vacation policy")

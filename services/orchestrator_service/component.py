@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import grpc
-
 from memvisor.agents.v1 import agent_service_pb2_grpc
 from memvisor_common.db import Database
 from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.migrations import upgrade_to_head
 from memvisor_common.settings import ServerSettings
+
 from orchestrator_service.llm.client import LLMClient
 from orchestrator_service.loop.catalog import ToolCatalog
 from orchestrator_service.loop.turn import TurnRunner
@@ -34,18 +34,35 @@ class OrchestratorComponent:
     name = "orchestrator"
     service_names = ("memvisor.agents.v1.AgentService",)
 
-    def __init__(self, server_settings: ServerSettings, peers: Peers,
-                 settings: OrchestratorSettings | None = None) -> None:
+    def __init__(
+        self, server_settings: ServerSettings, peers: Peers, settings: OrchestratorSettings | None = None
+    ) -> None:
         self.settings = settings or OrchestratorSettings()
         self.db = Database(self.settings.database_url or server_settings.sqlite_url("orchestrator"))
         store = AgentStore(self.db)
         catalog = ToolCatalog(peers.archival, peers.tools)
         llm = self._llm = LLMClient(self.settings)
-        executor = ToolExecutor(peers.memory, peers.archival, peers.tools, self.settings.max_tool_return_chars)
-        runner = TurnRunner(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,
-                            executor=executor, llm=llm, settings=self.settings)
-        self.manager = AgentManager(store=store, memory=peers.memory, archival=peers.archival, catalog=catalog,
-                                    runner=runner, llm=llm, settings=self.settings)
+        executor = ToolExecutor(
+            peers.memory, peers.archival, peers.tools, self.settings.max_tool_return_chars
+        )
+        runner = TurnRunner(
+            store=store,
+            memory=peers.memory,
+            archival=peers.archival,
+            catalog=catalog,
+            executor=executor,
+            llm=llm,
+            settings=self.settings,
+        )
+        self.manager = AgentManager(
+            store=store,
+            memory=peers.memory,
+            archival=peers.archival,
+            catalog=catalog,
+            runner=runner,
+            llm=llm,
+            settings=self.settings,
+        )
         self.servicer = AgentServicer(self.manager)
         self._shutdown_grace = server_settings.shutdown_grace_seconds
 

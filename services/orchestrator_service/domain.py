@@ -34,15 +34,21 @@ class ToolRuleSpec:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "type": self.type, "tool_name": self.tool_name, "children": list(self.children),
-            "child_output_mapping": dict(self.child_output_mapping), "default_child": self.default_child,
-            "require_output_mapping": self.require_output_mapping, "max_count_limit": self.max_count_limit,
+            "type": self.type,
+            "tool_name": self.tool_name,
+            "children": list(self.children),
+            "child_output_mapping": dict(self.child_output_mapping),
+            "default_child": self.default_child,
+            "require_output_mapping": self.require_output_mapping,
+            "max_count_limit": self.max_count_limit,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ToolRuleSpec:
         return cls(
-            type=data["type"], tool_name=data["tool_name"], children=tuple(data.get("children", ())),
+            type=data["type"],
+            tool_name=data["tool_name"],
+            children=tuple(data.get("children", ())),
             child_output_mapping=dict(data.get("child_output_mapping", {})),
             default_child=data.get("default_child", ""),
             require_output_mapping=bool(data.get("require_output_mapping", False)),

@@ -11,12 +11,14 @@ from datetime import datetime
 
 from memvisor.agents.v1 import agent_service_pb2 as svc
 from memvisor.archival.v1 import archival_service_pb2 as arch
-from memvisor.memory.v1 import block_pb2, memory_service_pb2 as mem, message_pb2
+from memvisor.memory.v1 import block_pb2, message_pb2
+from memvisor.memory.v1 import memory_service_pb2 as mem
 from memvisor_common.errors import FailedPrecondition, InvalidArgument, MemvisorError, NotFound
 from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.ids import new_id
 from memvisor_common.paging import decode_page_token, encode_page_token, resolve_page_size
 from memvisor_common.timeutil import to_timestamp, utcnow
+
 from orchestrator_service import tokens
 from orchestrator_service.domain import AgentConfig, ImportedMessage, InputMessage, NewAgent, ToolRuleSpec
 from orchestrator_service.llm.client import LLMClient
@@ -36,8 +38,17 @@ _RULES_NEEDING_CHILDREN = {"constrain_child_tools", "parent_last_tool"}
 
 
 class AgentManager:
-    def __init__(self, *, store: AgentStore, memory: Peer, archival: Peer | None, catalog: ToolCatalog,
-                 runner: TurnRunner, llm: LLMClient, settings: OrchestratorSettings) -> None:
+    def __init__(
+        self,
+        *,
+        store: AgentStore,
+        memory: Peer,
+        archival: Peer | None,
+        catalog: ToolCatalog,
+        runner: TurnRunner,
+        llm: LLMClient,
+        settings: OrchestratorSettings,
+    ) -> None:
         self.store = store
         self.memory = memory
         self.archival = archival
@@ -50,8 +61,9 @@ class AgentManager:
 
     # ---- lifecycle -------------------------------------------------------------------------
 
-    async def create(self, tenant_id: str, spec: NewAgent, blocks: list[block_pb2.Block],
-                     block_ids: list[str]) -> tuple[AgentConfig, list[block_pb2.Block]]:
+    async def create(
+        self, tenant_id: str, spec: NewAgent, blocks: list[block_pb2.Block], block_ids: list[str]
+    ) -> tuple[AgentConfig, list[block_pb2.Block]]:
         handle = parse_model_handle(spec.model)
         embedding = spec.embedding or self.settings.default_embedding
         _check_handle("embedding", embedding)
@@ -60,22 +72,34 @@ class AgentManager:
         name = spec.name or f"agent-{new_id('x')[2:10]}"
         now = utcnow()
         agent = AgentConfig(
-            id=new_id("agent"), tenant_id=tenant_id, name=name, description=spec.description,
-            system=spec.system or DEFAULT_SYSTEM_PROMPT, model=spec.model, embedding=embedding,
-            tool_names=tool_names, tool_rules=spec.tool_rules, tags=sorted(set(spec.tags)),
+            id=new_id("agent"),
+            tenant_id=tenant_id,
+            name=name,
+            description=spec.description,
+            system=spec.system or DEFAULT_SYSTEM_PROMPT,
+            model=spec.model,
+            embedding=embedding,
+            tool_names=tool_names,
+            tool_rules=spec.tool_rules,
+            tags=sorted(set(spec.tags)),
             context_window_limit=spec.context_window_limit
             or handle.context_window(self.settings.default_context_window),
-            created_at=now, updated_at=now,
+            created_at=now,
+            updated_at=now,
         )
         for b in blocks:
             if not b.description and b.label in DEFAULT_BLOCK_DESCRIPTIONS:
                 b.description = DEFAULT_BLOCK_DESCRIPTIONS[b.label]
-        created = await self.memory.call("CreateAgentMemory", mem.CreateAgentMemoryRequest(
-            agent_id=agent.id, blocks=blocks, block_ids=block_ids))
+        created = await self.memory.call(
+            "CreateAgentMemory",
+            mem.CreateAgentMemoryRequest(agent_id=agent.id, blocks=blocks, block_ids=block_ids),
+        )
         try:
             if self.archival is not None:
-                await self.archival.call("CreateAgentArchive", arch.CreateAgentArchiveRequest(
-                    agent_id=agent.id, embedding=embedding))
+                await self.archival.call(
+                    "CreateAgentArchive",
+                    arch.CreateAgentArchiveRequest(agent_id=agent.id, embedding=embedding),
+                )
             await self.store.insert(agent)
         except BaseException:
             await self._forget_memory(agent.id)  # compensate: nothing of a failed create remains
@@ -101,8 +125,16 @@ class AgentManager:
         resp = await self.memory.call("ListBlocks", mem.ListBlocksRequest(agent_id=agent_id, page_size=1000))
         return list(resp.blocks)
 
-    async def list(self, tenant_id: str, *, name: str, tags: list[str], match_all_tags: bool, page_size: int,
-                   page_token: str) -> tuple[list[AgentConfig], str]:
+    async def list(
+        self,
+        tenant_id: str,
+        *,
+        name: str,
+        tags: list[str],
+        match_all_tags: bool,
+        page_size: int,
+        page_token: str,
+    ) -> tuple[list[AgentConfig], str]:
         size = resolve_page_size(page_size)
         filters = {"name": name, "tags": sorted(tags), "all": match_all_tags}
         cursor = decode_page_token(page_token, filters)
@@ -112,8 +144,9 @@ class AgentManager:
                 after = (datetime.fromisoformat(cursor["t"]), str(cursor["id"]))
             except (KeyError, ValueError, TypeError):
                 raise InvalidArgument("page_token", "is not a token this server issued") from None
-        agents = await self.store.list(tenant_id, name=name, tags=tags, match_all_tags=match_all_tags,
-                                       after=after, limit=size + 1)
+        agents = await self.store.list(
+            tenant_id, name=name, tags=tags, match_all_tags=match_all_tags, after=after, limit=size + 1
+        )
         token = ""
         if len(agents) > size:
             agents = agents[:size]
@@ -127,7 +160,8 @@ class AgentManager:
         if "embedding" in changes and changes["embedding"] != agent.embedding:
             raise FailedPrecondition(
                 "an agent's embedding cannot change: its archival memory is embedded with it",
-                reason="EMBEDDING_IMMUTABLE")
+                reason="EMBEDDING_IMMUTABLE",
+            )
         if "tool_names" in changes:
             await self.catalog.check_names(list(changes["tool_names"]))  # type: ignore[arg-type]
         updated = replace(agent, **changes, updated_at=utcnow())  # type: ignore[arg-type]
@@ -166,8 +200,9 @@ class AgentManager:
 
     # ---- turns -----------------------------------------------------------------------------
 
-    async def prepare_turn(self, tenant_id: str, agent_id: str, inputs: list[InputMessage],
-                           max_steps: int) -> tuple[AgentConfig, list[message_pb2.Message], int]:
+    async def prepare_turn(
+        self, tenant_id: str, agent_id: str, inputs: list[InputMessage], max_steps: int
+    ) -> tuple[AgentConfig, list[message_pb2.Message], int]:
         """Validates a turn before it starts, so bad requests fail as RPC errors and change nothing."""
         if not inputs:
             raise InvalidArgument("messages", "at least one message is required")
@@ -178,8 +213,10 @@ class AgentManager:
             if not m.content.strip():
                 raise InvalidArgument(f"messages[{i}].content", "is required")
             if len(m.content) > self.settings.max_input_message_chars:
-                raise InvalidArgument(f"messages[{i}].content",
-                                      f"is longer than {self.settings.max_input_message_chars} characters")
+                raise InvalidArgument(
+                    f"messages[{i}].content",
+                    f"is longer than {self.settings.max_input_message_chars} characters",
+                )
             role = Role.MESSAGE_ROLE_USER if m.role == "user" else Role.MESSAGE_ROLE_SYSTEM
             stored.append(message_pb2.Message(role=role, content=m.content))
         if max_steps < 0:
@@ -189,14 +226,22 @@ class AgentManager:
         self.llm.ensure_configured()
         return agent, stored, steps
 
-    async def run_turn(self, agent: AgentConfig, inputs: list[message_pb2.Message], max_steps: int,
-                       emit: Emit, control: TurnControl) -> None:
+    async def run_turn(
+        self,
+        agent: AgentConfig,
+        inputs: list[message_pb2.Message],
+        max_steps: int,
+        emit: Emit,
+        control: TurnControl,
+    ) -> None:
         async with self._lock(agent.id):
             await self.runner.run(agent, inputs, max_steps, emit, control)
 
     # ---- context and history ----------------------------------------------------------------
 
-    async def context_window(self, tenant_id: str, agent_id: str) -> tuple[AgentConfig, str, list[message_pb2.Message]]:
+    async def context_window(
+        self, tenant_id: str, agent_id: str
+    ) -> tuple[AgentConfig, str, list[message_pb2.Message]]:
         agent = await self.store.get(tenant_id, agent_id)
         system, messages = await self.runner.compile_context(agent)
         return agent, system, messages
@@ -207,13 +252,18 @@ class AgentManager:
         tools = await self.catalog.for_agent(agent.tool_names)
         chat = to_chat_messages(system, messages)
         return svc.GetContextWindowResponse(
-            system_prompt=system, message_count=len(messages), system_tokens=tokens.count_text(system),
-            message_tokens=tokens.count_chat_messages(chat[1:]), tool_tokens=tokens.count_tools(tools.openai_tools),
-            context_window_limit=agent.context_window_limit, tools_json=json.dumps(tools.openai_tools),
+            system_prompt=system,
+            message_count=len(messages),
+            system_tokens=tokens.count_text(system),
+            message_tokens=tokens.count_chat_messages(chat[1:]),
+            tool_tokens=tokens.count_tools(tools.openai_tools),
+            context_window_limit=agent.context_window_limit,
+            tools_json=json.dumps(tools.openai_tools),
         )
 
-    async def import_messages(self, tenant_id: str, agent_id: str, messages: list[ImportedMessage],
-                              add_to_context: bool) -> int:
+    async def import_messages(
+        self, tenant_id: str, agent_id: str, messages: list[ImportedMessage], add_to_context: bool
+    ) -> int:
         """Stores a foreign conversation as if the agent had lived it: assistant replies become
         send_message calls with their results, so history looks the same as the agent's own."""
         await self.store.get(tenant_id, agent_id)
@@ -228,18 +278,35 @@ class AgentManager:
             ts = to_timestamp(m.created_at)
             if m.role == "assistant":
                 call_id = f"call_{new_id('x')[2:26]}"
-                out.append(message_pb2.Message(
-                    role=Role.MESSAGE_ROLE_ASSISTANT, create_time=ts,
-                    tool_calls=[message_pb2.ToolCall(id=call_id, name=SEND_MESSAGE,
-                                                     arguments=json.dumps({"message": m.content}))]))
-                out.append(message_pb2.Message(
-                    role=Role.MESSAGE_ROLE_TOOL, tool_call_id=call_id, tool_name=SEND_MESSAGE, create_time=ts,
-                    content=json.dumps({"status": "OK", "message": "Sent message successfully.", "time": ""})))
+                out.append(
+                    message_pb2.Message(
+                        role=Role.MESSAGE_ROLE_ASSISTANT,
+                        create_time=ts,
+                        tool_calls=[
+                            message_pb2.ToolCall(
+                                id=call_id, name=SEND_MESSAGE, arguments=json.dumps({"message": m.content})
+                            )
+                        ],
+                    )
+                )
+                out.append(
+                    message_pb2.Message(
+                        role=Role.MESSAGE_ROLE_TOOL,
+                        tool_call_id=call_id,
+                        tool_name=SEND_MESSAGE,
+                        create_time=ts,
+                        content=json.dumps(
+                            {"status": "OK", "message": "Sent message successfully.", "time": ""}
+                        ),
+                    )
+                )
             else:
                 role = Role.MESSAGE_ROLE_USER if m.role == "user" else Role.MESSAGE_ROLE_SYSTEM
                 out.append(message_pb2.Message(role=role, content=m.content, create_time=ts))
-        await self.memory.call("AppendMessages", mem.AppendMessagesRequest(
-            agent_id=agent_id, messages=out, add_to_context=add_to_context))
+        await self.memory.call(
+            "AppendMessages",
+            mem.AppendMessagesRequest(agent_id=agent_id, messages=out, add_to_context=add_to_context),
+        )
         return len(messages)
 
 
@@ -263,5 +330,6 @@ def _check_rules(rules: list[ToolRuleSpec], tool_names: list[str]) -> None:
         if rule.type == "max_count_per_step" and rule.max_count_limit < 1:
             raise InvalidArgument(f"{field}.max_count_limit", "must be at least 1")
         if rule.type == "conditional" and not (rule.child_output_mapping or rule.default_child):
-            raise InvalidArgument(f"{field}.child_output_mapping", "a conditional rule needs a mapping or default")
-
+            raise InvalidArgument(
+                f"{field}.child_output_mapping", "a conditional rule needs a mapping or default"
+            )

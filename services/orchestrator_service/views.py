@@ -7,10 +7,12 @@ Heartbeats and runtime alerts are internal and not shown.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from memvisor.agents.v1 import agent_message_pb2 as am
 from memvisor.memory.v1 import message_pb2
+
 from orchestrator_service.tools.base_schemas import SEND_MESSAGE
 from orchestrator_service.tools.executor import ToolOutcome
 
@@ -37,20 +39,23 @@ def _tool_return(m: message_pb2.Message, output: ToolOutcome | None) -> am.ToolR
     except ValueError:
         pass
     return am.ToolReturnMessage(
-        tool_call_id=m.tool_call_id, name=m.tool_name, status=status, tool_return=text,
-        stdout=output.stdout if output else "", stderr=output.stderr if output else "",
+        tool_call_id=m.tool_call_id,
+        name=m.tool_name,
+        status=status,
+        tool_return=text,
+        stdout=output.stdout if output else "",
+        stderr=output.stderr if output else "",
     )
 
 
 def message_views(
-    messages: list[message_pb2.Message], outputs: dict[str, ToolOutcome] | None = None,
+    messages: list[message_pb2.Message],
+    outputs: dict[str, ToolOutcome] | None = None,
 ) -> list[am.AgentMessage]:
     outputs = outputs or {}
     views: list[am.AgentMessage] = []
     for m in messages:
-        def view(**payload: object) -> am.AgentMessage:
-            return am.AgentMessage(id=m.id, step_id=m.step_id, create_time=m.create_time, **payload)
-
+        view = functools.partial(am.AgentMessage, id=m.id, step_id=m.step_id, create_time=m.create_time)
         if m.kind in (message_pb2.MESSAGE_KIND_HEARTBEAT, message_pb2.MESSAGE_KIND_SYSTEM_ALERT):
             continue
         if m.role == Role.MESSAGE_ROLE_USER:
@@ -63,8 +68,13 @@ def message_views(
                 if sent is not None:
                     views.append(view(assistant_message=am.AssistantMessage(content=sent)))
                 else:
-                    views.append(view(tool_call_message=am.ToolCallMessage(
-                        tool_call_id=call.id, name=call.name, arguments=call.arguments)))
+                    views.append(
+                        view(
+                            tool_call_message=am.ToolCallMessage(
+                                tool_call_id=call.id, name=call.name, arguments=call.arguments
+                            )
+                        )
+                    )
         elif m.role == Role.MESSAGE_ROLE_TOOL:
             result = _tool_return(m, outputs.get(m.tool_call_id))
             if m.tool_name == SEND_MESSAGE and result.status == am.TOOL_RETURN_STATUS_SUCCESS:

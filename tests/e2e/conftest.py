@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ReplyQueue, ScriptedLLMServer
 from memvisor_suite.offline import offline_environment
+
 from tests.suite_harness import SuiteThread
 
-SUITE_SERVICES = tuple(os.environ.get("MEMVISOR_TEST_SERVICES", "memory,archival,tools,orchestrator").split(","))
+SUITE_SERVICES = tuple(
+    os.environ.get("MEMVISOR_TEST_SERVICES", "memory,archival,tools,orchestrator").split(",")
+)
 
 
 @pytest.fixture

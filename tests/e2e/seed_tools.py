@@ -1,3 +1,4 @@
+# ruff: noqa - the seed's code, kept exactly as users will paste it
 """The seed's custom tools, verbatim (they use the best-known peer's client; the sandbox maps it)."""
 
 
@@ -17,8 +18,10 @@ def task_queue_push(agent_state: "AgentState", task_description: str):
     Optional[str]: None is always returned as this function
     does not produce a response.
     """
-    from letta_client import Letta
     import json
+
+    from letta_client import Letta
+
     client = Letta(base_url="http://localhost:8283")
     block = client.agents.blocks.retrieve(
         agent_id=agent_state.id,
@@ -27,11 +30,7 @@ def task_queue_push(agent_state: "AgentState", task_description: str):
     tasks = json.loads(block.value)
     tasks.append(task_description)
     # update the block value
-    client.agents.blocks.modify(
-        agent_id=agent_state.id,
-        value=json.dumps(tasks),
-        block_label="tasks"
-    )
+    client.agents.blocks.modify(agent_id=agent_state.id, value=json.dumps(tasks), block_label="tasks")
     return None
 
 
@@ -41,8 +40,10 @@ def task_queue_pop(agent_state: "AgentState"):
     Returns:
     Optional[str]: Remaining tasks in the queue
     """
-    from letta_client import Letta
     import json
+
+    from letta_client import Letta
+
     client = Letta(base_url="http://localhost:8283")
     # get the block
     block = client.agents.blocks.retrieve(
@@ -55,9 +56,5 @@ def task_queue_pop(agent_state: "AgentState"):
     task = tasks[0]
     # update the block value
     remaining_tasks = json.dumps(tasks[1:])
-    client.agents.blocks.modify(
-        agent_id=agent_state.id,
-        value=remaining_tasks,
-        block_label="tasks"
-    )
+    client.agents.blocks.modify(agent_id=agent_state.id, value=remaining_tasks, block_label="tasks")
     return f"Remaining tasks {remaining_tasks}"

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-import grpc
 import pytest
-
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import Reply, tool_call
 
@@ -15,7 +13,9 @@ USER = [{"role": "user", "content": "hello"}]
 
 
 def say(text: str, heartbeat: bool = False, thinking: str = "") -> Reply:
-    return Reply.calls(tool_call("send_message", message=text, request_heartbeat=heartbeat), thinking=thinking)
+    return Reply.calls(
+        tool_call("send_message", message=text, request_heartbeat=heartbeat), thinking=thinking
+    )
 
 
 @pytest.fixture
@@ -36,13 +36,21 @@ def history_is_consistent(client: Memvisor, agent_id: str) -> None:
 
 def test_heartbeat_chains_steps_and_memory_edit_is_visible_next_step(client, agent, script, llm):
     script.push(
-        Reply.calls(tool_call("core_memory_append", label="human", content="Likes tea", request_heartbeat=True),
-                    thinking="remember this"),
+        Reply.calls(
+            tool_call("core_memory_append", label="human", content="Likes tea", request_heartbeat=True),
+            thinking="remember this",
+        ),
         say("Noted!"),
     )
-    resp = client.agents.messages.create(agent_id=agent.id, messages=[{"role": "user", "content": "I like tea"}])
+    resp = client.agents.messages.create(
+        agent_id=agent.id, messages=[{"role": "user", "content": "I like tea"}]
+    )
     assert [m.message_type for m in resp.messages] == [
-        "reasoning_message", "tool_call_message", "tool_return_message", "assistant_message"]
+        "reasoning_message",
+        "tool_call_message",
+        "tool_return_message",
+        "assistant_message",
+    ]
     assert resp.usage.step_count == 2 and resp.stop_reason == "end_turn"
     assert resp.messages[2].status == "success" and "Likes tea" in resp.messages[2].tool_return
     # The second LLM call saw the edited block and the heartbeat that returned control.
@@ -52,13 +60,22 @@ def test_heartbeat_chains_steps_and_memory_edit_is_visible_next_step(client, age
     # Every tool schema offered carries request_heartbeat.
     for t in llm.requests[0]["tools"]:
         assert "request_heartbeat" in t["function"]["parameters"]["required"]
-    assert client.agents.blocks.retrieve(agent_id=agent.id, block_label="human").value == "Name: Ann\nLikes tea"
+    assert (
+        client.agents.blocks.retrieve(agent_id=agent.id, block_label="human").value == "Name: Ann\nLikes tea"
+    )
 
 
 def test_tool_error_goes_back_to_the_model_and_the_turn_continues(client, agent, script, llm):
     script.push(
-        Reply.calls(tool_call("core_memory_replace", label="human", old_content="not there", new_content="x",
-                              request_heartbeat=False)),
+        Reply.calls(
+            tool_call(
+                "core_memory_replace",
+                label="human",
+                old_content="not there",
+                new_content="x",
+                request_heartbeat=False,
+            )
+        ),
         say("Sorry, let me fix that."),
     )
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
@@ -72,10 +89,15 @@ def test_tool_error_goes_back_to_the_model_and_the_turn_continues(client, agent,
 
 
 def test_edit_beyond_limit_is_refused_and_block_unchanged(client, script):
-    agent = client.agents.create(model="openai/gpt-4o-mini", memory_blocks=[{"label": "human", "value": "abc",
-                                                                             "limit": 10}])
-    script.push(Reply.calls(tool_call("core_memory_append", label="human", content="x" * 50,
-                                      request_heartbeat=False)), say("ok"))
+    agent = client.agents.create(
+        model="openai/gpt-4o-mini", memory_blocks=[{"label": "human", "value": "abc", "limit": 10}]
+    )
+    script.push(
+        Reply.calls(
+            tool_call("core_memory_append", label="human", content="x" * 50, request_heartbeat=False)
+        ),
+        say("ok"),
+    )
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
     ret = next(m for m in resp.messages if m.message_type == "tool_return_message")
     assert ret.status == "error" and "limit" in ret.tool_return.lower()
@@ -85,11 +107,17 @@ def test_edit_beyond_limit_is_refused_and_block_unchanged(client, script):
 def test_repairable_arguments_and_tool_call_written_as_text(client, agent, script):
     script.push(
         # trailing comma and Python-style literal: repaired, not refused
-        Reply.calls(tool_call("core_memory_append", _raw="{'label': 'human', 'content': 'Owns a cat', "
-                              "'request_heartbeat': True,}")),
+        Reply.calls(
+            tool_call(
+                "core_memory_append",
+                _raw="{'label': 'human', 'content': 'Owns a cat', 'request_heartbeat': True,}",
+            )
+        ),
         # a small local model writing its call as JSON in the message text, inside a code fence
-        Reply(content='Sure.\n```json\n{"name": "send_message", "arguments": {"message": "Got it!", '
-                      '"request_heartbeat": false}}\n```'),
+        Reply(
+            content='Sure.\n```json\n{"name": "send_message", "arguments": {"message": "Got it!", '
+            '"request_heartbeat": false}}\n```'
+        ),
     )
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
     assert resp.stop_reason == "end_turn"
@@ -137,8 +165,11 @@ def test_max_steps_stops_a_model_that_never_yields(client, agent, script):
     script.push(*[say(f"part {i}", heartbeat=True) for i in range(10)])
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER, max_steps=3)
     assert resp.stop_reason == "max_steps" and resp.usage.step_count == 3
-    assert [m.content for m in resp.messages if m.message_type == "assistant_message"] == ["part 0", "part 1",
-                                                                                           "part 2"]
+    assert [m.content for m in resp.messages if m.message_type == "assistant_message"] == [
+        "part 0",
+        "part 1",
+        "part 2",
+    ]
 
 
 def test_llm_5xx_and_429_are_retried(client, agent, script, llm):
@@ -150,7 +181,9 @@ def test_llm_5xx_and_429_are_retried(client, agent, script, llm):
 
 def test_llm_down_ends_turn_with_llm_api_error_and_keeps_user_message(client, agent, script):
     script.push(*[Reply(status=503) for _ in range(10)])
-    resp = client.agents.messages.create(agent_id=agent.id, messages=[{"role": "user", "content": "are you there"}])
+    resp = client.agents.messages.create(
+        agent_id=agent.id, messages=[{"role": "user", "content": "are you there"}]
+    )
     assert resp.stop_reason == "llm_api_error" and resp.messages == []
     history = client.agents.messages.list(agent_id=agent.id)
     assert [m.content for m in history] == ["are you there"]
@@ -164,13 +197,21 @@ def test_garbage_completion_body_is_an_llm_error_not_a_crash(client, agent, scri
 
 def test_stream_emits_the_same_events_then_usage_and_stop_reason(client, agent, script):
     script.push(
-        Reply.calls(tool_call("conversation_search", query="tea", request_heartbeat=True), thinking="look back"),
+        Reply.calls(
+            tool_call("conversation_search", query="tea", request_heartbeat=True), thinking="look back"
+        ),
         say("Found nothing about tea."),
     )
     events = list(client.agents.messages.create_stream(agent_id=agent.id, messages=USER))
     kinds = [e.message_type for e in events]
-    assert kinds == ["reasoning_message", "tool_call_message", "tool_return_message", "assistant_message",
-                     "usage_statistics", "stop_reason"]
+    assert kinds == [
+        "reasoning_message",
+        "tool_call_message",
+        "tool_return_message",
+        "assistant_message",
+        "usage_statistics",
+        "stop_reason",
+    ]
     assert events[-2].step_count == 2 and events[-1].stop_reason == "end_turn"
     stored = client.agents.messages.list(agent_id=agent.id)
     assert [m.id for m in stored if m.message_type != "user_message"] == [e.id for e in events[:4]]
@@ -178,9 +219,16 @@ def test_stream_emits_the_same_events_then_usage_and_stop_reason(client, agent, 
 
 def test_client_disconnect_mid_stream_leaves_memory_consistent(client, agent, script, llm):
     script.push(
-        Reply.calls(tool_call("core_memory_append", label="human", content="step one", request_heartbeat=True)),
-        Reply(delay_seconds=0.5, content="", tool_calls=(tool_call("core_memory_append", label="human",
-                                                                   content="step two", request_heartbeat=True),)),
+        Reply.calls(
+            tool_call("core_memory_append", label="human", content="step one", request_heartbeat=True)
+        ),
+        Reply(
+            delay_seconds=0.5,
+            content="",
+            tool_calls=(
+                tool_call("core_memory_append", label="human", content="step two", request_heartbeat=True),
+            ),
+        ),
         say("never reached"),
     )
     stream = client.agents.messages.create_stream(agent_id=agent.id, messages=USER)
@@ -201,11 +249,22 @@ def test_client_disconnect_mid_stream_leaves_memory_consistent(client, agent, sc
 def test_turns_for_one_agent_are_serialized(client, agent, script):
     import threading
 
-    script.push(*[Reply(delay_seconds=0.2, tool_calls=(tool_call("send_message", message=f"r{i}",
-                                                                 request_heartbeat=False),)) for i in range(3)])
+    script.push(
+        *[
+            Reply(
+                delay_seconds=0.2,
+                tool_calls=(tool_call("send_message", message=f"r{i}", request_heartbeat=False),),
+            )
+            for i in range(3)
+        ]
+    )
     results = []
-    threads = [threading.Thread(target=lambda: results.append(
-        client.agents.messages.create(agent_id=agent.id, messages=USER))) for _ in range(3)]
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(client.agents.messages.create(agent_id=agent.id, messages=USER))
+        )
+        for _ in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -226,16 +285,16 @@ def test_huge_tool_results_are_truncated_with_a_note(client, agent, script, llm)
 
 
 def test_each_step_is_recorded_with_its_usage(client, agent, script, suite):
-    from sqlalchemy import select
-
     from orchestrator_service.models import StepRow
+    from sqlalchemy import select
 
     script.push(say("one", heartbeat=True), say("two"))
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER)
     db = suite.components()["orchestrator"].db
     with db.transaction() as s:
-        rows = s.execute(select(StepRow.prompt_tokens, StepRow.completion_tokens)
-                         .where(StepRow.agent_id == agent.id)).all()
+        rows = s.execute(
+            select(StepRow.prompt_tokens, StepRow.completion_tokens).where(StepRow.agent_id == agent.id)
+        ).all()
     assert len(rows) == resp.usage.step_count == 2
     assert sum(r[0] for r in rows) == resp.usage.prompt_tokens
     assert sum(r[1] for r in rows) == resp.usage.completion_tokens

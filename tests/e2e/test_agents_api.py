@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from memvisor.client import FailedPreconditionError, InvalidArgumentError, MemvisorError, NotFoundError
 from memvisor_scripted_llm import Reply, tool_call
 
@@ -11,20 +10,30 @@ MISSING_AGENT = "agent-00000000-0000-4000-8000-000000000000"
 
 
 def test_lifecycle_list_paging_tags_update_delete(client):
-    ids = [client.agents.create(model="openai/gpt-4o-mini", name=f"a{i}", tags=["team"] + (["vip"] if i % 2 else []),
-                                memory_blocks=[{"label": "persona", "value": f"p{i}"}]).id for i in range(5)]
+    ids = [
+        client.agents.create(
+            model="openai/gpt-4o-mini",
+            name=f"a{i}",
+            tags=["team"] + (["vip"] if i % 2 else []),
+            memory_blocks=[{"label": "persona", "value": f"p{i}"}],
+        ).id
+        for i in range(5)
+    ]
     assert [a.id for a in client.agents.list()] == ids
     # paging: small pages concatenate to the whole list
     from memvisor.agents.v1 import agent_service_pb2 as svc
 
     first = client.agents._t.unary(client.agents._stub.ListAgents, svc.ListAgentsRequest(page_size=2))
     assert len(first.agents) == 2 and first.next_page_token
-    second = client.agents._t.unary(client.agents._stub.ListAgents,
-                                    svc.ListAgentsRequest(page_size=2, page_token=first.next_page_token))
+    second = client.agents._t.unary(
+        client.agents._stub.ListAgents, svc.ListAgentsRequest(page_size=2, page_token=first.next_page_token)
+    )
     assert [a.id for a in second.agents] == ids[2:4]
     with pytest.raises(InvalidArgumentError) as err:  # a token is bound to the filters it was issued for
-        client.agents._t.unary(client.agents._stub.ListAgents,
-                               svc.ListAgentsRequest(page_size=2, page_token=first.next_page_token, tags=["vip"]))
+        client.agents._t.unary(
+            client.agents._stub.ListAgents,
+            svc.ListAgentsRequest(page_size=2, page_token=first.next_page_token, tags=["vip"]),
+        )
     assert err.value.field_violations[0][0] == "page_token"
     assert [a.id for a in client.agents.list(tags=["vip"])] == [ids[1], ids[3]]
     assert [a.id for a in client.agents.list(tags=["team", "vip"], match_all_tags=True)] == [ids[1], ids[3]]
@@ -51,17 +60,32 @@ def test_shared_block_edit_by_one_agent_is_in_the_other_agents_context(client, s
     a = client.agents.create(model="openai/gpt-4o-mini", block_ids=[company.id])
     b = client.agents.create(model="openai/gpt-4o-mini", block_ids=[company.id])
     assert sorted(client.blocks.retrieve(company.id).agent_ids) == sorted([a.id, b.id])
-    script.push(Reply.calls(tool_call("core_memory_replace", label="company", old_content="AgentOS",
-                                      new_content="Letta", request_heartbeat=False)))
-    client.agents.messages.create(agent_id=a.id, messages=[{"role": "user", "content": "We rebranded to Letta"}])
+    script.push(
+        Reply.calls(
+            tool_call(
+                "core_memory_replace",
+                label="company",
+                old_content="AgentOS",
+                new_content="Letta",
+                request_heartbeat=False,
+            )
+        )
+    )
+    client.agents.messages.create(
+        agent_id=a.id, messages=[{"role": "user", "content": "We rebranded to Letta"}]
+    )
     assert "Letta builds agent tools." in client.agents.context.retrieve(b.id).system_prompt
 
 
 def test_context_window_layout_and_token_accounting(client):
-    agent = client.agents.create(model="openai/gpt-4o-mini", system="You are Rabbit.",
-                                 memory_blocks=[{"label": "human", "value": "Pooh", "limit": 500},
-                                                {"label": "notes", "value": "n", "read_only": True,
-                                                 "description": "Facts."}])
+    agent = client.agents.create(
+        model="openai/gpt-4o-mini",
+        system="You are Rabbit.",
+        memory_blocks=[
+            {"label": "human", "value": "Pooh", "limit": 500},
+            {"label": "notes", "value": "n", "read_only": True, "description": "Facts."},
+        ],
+    )
     ctx = client.agents.context.retrieve(agent.id)
     s = ctx.system_prompt
     assert s.startswith("You are Rabbit.")
@@ -77,25 +101,53 @@ def test_context_window_layout_and_token_accounting(client):
 
 def test_import_history_then_list_and_ranked_search(client, script, llm):
     agent = client.agents.create(model="openai/gpt-4o-mini")
-    count = client.agents.messages.import_messages(agent.id, [
-        {"role": "user", "content": "I adopted a golden retriever named Biscuit", "created_at": "2023-05-01T10:00:00+00:00"},
-        {"role": "assistant", "content": "Biscuit sounds adorable!", "created_at": "2023-05-01T10:00:05+00:00"},
-        {"role": "user", "content": "My favourite food is ramen", "created_at": "2023-06-01T10:00:00+00:00"},
-        {"role": "user", "content": "Biscuit the retriever learned to fetch", "created_at": "2023-07-01T10:00:00+00:00"},
-    ])
+    count = client.agents.messages.import_messages(
+        agent.id,
+        [
+            {
+                "role": "user",
+                "content": "I adopted a golden retriever named Biscuit",
+                "created_at": "2023-05-01T10:00:00+00:00",
+            },
+            {
+                "role": "assistant",
+                "content": "Biscuit sounds adorable!",
+                "created_at": "2023-05-01T10:00:05+00:00",
+            },
+            {
+                "role": "user",
+                "content": "My favourite food is ramen",
+                "created_at": "2023-06-01T10:00:00+00:00",
+            },
+            {
+                "role": "user",
+                "content": "Biscuit the retriever learned to fetch",
+                "created_at": "2023-07-01T10:00:00+00:00",
+            },
+        ],
+    )
     assert count == 4
     history = client.agents.messages.list(agent_id=agent.id)
-    assert [m.message_type for m in history] == ["user_message", "assistant_message", "user_message", "user_message"]
+    assert [m.message_type for m in history] == [
+        "user_message",
+        "assistant_message",
+        "user_message",
+        "user_message",
+    ]
     assert history[0].date.year == 2023 and history[1].content == "Biscuit sounds adorable!"
     hits = client.agents.messages.search(agent.id, "golden retriever Biscuit")
     assert hits[0].content == "I adopted a golden retriever named Biscuit"
     assert all("ramen" not in h.content for h in hits)
-    assert [h.role for h in client.agents.messages.search(agent.id, "Biscuit", roles=["assistant"])] == ["assistant"]
+    assert [h.role for h in client.agents.messages.search(agent.id, "Biscuit", roles=["assistant"])] == [
+        "assistant"
+    ]
     dated = client.agents.messages.search(agent.id, "Biscuit", start_date="2023-06-15T00:00:00+00:00")
     assert [h.content for h in dated] == ["Biscuit the retriever learned to fetch"]
     # The agent's conversation_search tool uses the same ranking.
-    script.push(Reply.calls(tool_call("conversation_search", query="retriever", request_heartbeat=False)),
-                Reply.calls(tool_call("send_message", message="ok", request_heartbeat=False)))
+    script.push(
+        Reply.calls(tool_call("conversation_search", query="retriever", request_heartbeat=False)),
+        Reply.calls(tool_call("send_message", message="ok", request_heartbeat=False)),
+    )
     resp = client.agents.messages.create(agent_id=agent.id, messages=[{"role": "user", "content": "dog?"}])
     found = next(m for m in resp.messages if m.message_type == "tool_return_message").tool_return
     assert "golden retriever" in found and "ramen" not in found
@@ -112,9 +164,14 @@ def test_import_history_then_list_and_ranked_search(client, script, llm):
         ({"model": "nope/x"}, "model"),
         ({"model": "openai/gpt-4o-mini", "embedding": "no-provider"}, "embedding"),
         ({"model": "openai/gpt-4o-mini", "name": "n" * 300}, "name"),
-        ({"model": "openai/gpt-4o-mini", "memory_blocks": [{"label": "", "value": "x"}]}, "memory_blocks[0].label"),
-        ({"model": "openai/gpt-4o-mini", "tool_rules": [{"type": "exit_loop", "tool_name": "ghost"}]},
-         "tool_rules[0].tool_name"),
+        (
+            {"model": "openai/gpt-4o-mini", "memory_blocks": [{"label": "", "value": "x"}]},
+            "memory_blocks[0].label",
+        ),
+        (
+            {"model": "openai/gpt-4o-mini", "tool_rules": [{"type": "exit_loop", "tool_name": "ghost"}]},
+            "tool_rules[0].tool_name",
+        ),
         ({"model": "openai/gpt-4o-mini", "tags": [""]}, "tags[0]"),
         ({"model": "openai/gpt-4o-mini", "context_window_limit": -5}, "context_window_limit"),
     ],
@@ -130,7 +187,9 @@ def test_create_agent_rejects_bad_input_with_the_field(client, kwargs, field):
 
 def test_create_agent_with_unknown_block_or_tool_creates_nothing(client):
     with pytest.raises(NotFoundError) as err:
-        client.agents.create(model="openai/gpt-4o-mini", block_ids=["block-00000000-0000-4000-8000-000000000000"])
+        client.agents.create(
+            model="openai/gpt-4o-mini", block_ids=["block-00000000-0000-4000-8000-000000000000"]
+        )
     assert err.value.reason == "BLOCK_NOT_FOUND"
     with pytest.raises(MemvisorError):
         client.agents.create(model="openai/gpt-4o-mini", tools=["no_such_tool"])
@@ -149,14 +208,20 @@ def test_send_message_bad_input_changes_nothing(client, monkeypatch):
             client.agents.messages.create(agent_id=agent.id, messages=messages)
         assert err.value.field_violations[0][0] == field
     with pytest.raises(InvalidArgumentError):
-        client.agents.messages.create(agent_id=agent.id, messages=[{"role": "user", "content": "x"}], max_steps=-1)
+        client.agents.messages.create(
+            agent_id=agent.id, messages=[{"role": "user", "content": "x"}], max_steps=-1
+        )
     with pytest.raises(InvalidArgumentError) as err:
         client.agents.messages.create(agent_id="not-an-id", messages=[{"role": "user", "content": "x"}])
     assert err.value.reason == "MALFORMED_ID"
     with pytest.raises(NotFoundError):
         client.agents.messages.create(agent_id=MISSING_AGENT, messages=[{"role": "user", "content": "x"}])
     with pytest.raises(NotFoundError):
-        list(client.agents.messages.create_stream(agent_id=MISSING_AGENT, messages=[{"role": "user", "content": "x"}]))
+        list(
+            client.agents.messages.create_stream(
+                agent_id=MISSING_AGENT, messages=[{"role": "user", "content": "x"}]
+            )
+        )
     monkeypatch.delenv("OPENAI_BASE_URL")
     monkeypatch.delenv("OPENAI_API_KEY")
     with pytest.raises(FailedPreconditionError) as err:
@@ -184,12 +249,16 @@ def test_other_rpcs_reject_unknown_and_malformed_ids(client):
     with pytest.raises(TypeError):
         client.agents.modify(agent.id, flavour="salty")
     from google.protobuf.field_mask_pb2 import FieldMask
-
-    from memvisor.agents.v1 import agent_pb2, agent_service_pb2 as svc
+    from memvisor.agents.v1 import agent_pb2
+    from memvisor.agents.v1 import agent_service_pb2 as svc
 
     with pytest.raises(InvalidArgumentError) as err:
-        client.agents._t.unary(client.agents._stub.UpdateAgent, svc.UpdateAgentRequest(
-            agent=agent_pb2.Agent(id=agent.id, name="x"), update_mask=FieldMask(paths=["id"])))
+        client.agents._t.unary(
+            client.agents._stub.UpdateAgent,
+            svc.UpdateAgentRequest(
+                agent=agent_pb2.Agent(id=agent.id, name="x"), update_mask=FieldMask(paths=["id"])
+            ),
+        )
     assert err.value.field_violations[0][0] == "update_mask"
     with pytest.raises(InvalidArgumentError):
         client.agents.messages.import_messages(agent.id, [{"role": "robot", "content": "x"}])

@@ -14,14 +14,12 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-
-from memvisor.agents.v1 import agent_message_pb2 as am, agent_service_pb2 as svc, agent_service_pb2_grpc
+from memvisor.agents.v1 import agent_message_pb2 as am
+from memvisor.agents.v1 import agent_service_pb2 as svc
+from memvisor.agents.v1 import agent_service_pb2_grpc
 from memvisor.client import Memvisor
 from memvisor.memory.v1 import block_pb2
-from memvisor_common.settings import ServerSettings
 from memvisor_scripted_llm import Reply, tool_call
-from memvisor_suite.composition import build_components
-from orchestrator_service.settings import OrchestratorSettings
 
 
 def _free_port() -> int:
@@ -44,15 +42,22 @@ def _wait_healthy(target: str, service: str = "") -> None:
 
 
 def _serve(args: list[str], data_dir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "memvisor_suite.cli", "serve", "--data-dir", str(data_dir), *args],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "memvisor_suite.cli", "serve", "--data-dir", str(data_dir), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_each_service_alone_with_peers_over_the_network(tmp_path, llm, script):
     """The Kubernetes shape: memory-service and orchestrator in separate processes."""
     memory_port, orch_port = _free_port(), _free_port()
-    env = dict(os.environ, MEMVISOR_LOG_LEVEL="WARNING",
-               MEMVISOR_ORCHESTRATOR_MEMORY_ADDRESS=f"127.0.0.1:{memory_port}")
+    env = dict(
+        os.environ,
+        MEMVISOR_LOG_LEVEL="WARNING",
+        MEMVISOR_ORCHESTRATOR_MEMORY_ADDRESS=f"127.0.0.1:{memory_port}",
+    )
     memory = _serve(["--service", "memory", "--port", str(memory_port)], tmp_path / "m", env)
     orchestrator = _serve(["--service", "orchestrator", "--port", str(orch_port)], tmp_path / "o", env)
     try:
@@ -60,20 +65,35 @@ def test_each_service_alone_with_peers_over_the_network(tmp_path, llm, script):
         _wait_healthy(f"127.0.0.1:{orch_port}", "memvisor.agents.v1.AgentService")
         with grpc.insecure_channel(f"127.0.0.1:{orch_port}") as ch:
             agents = agent_service_pb2_grpc.AgentServiceStub(ch)
-            agent = agents.CreateAgent(svc.CreateAgentRequest(
-                model="openai/gpt-4o-mini", memory_blocks=[block_pb2.Block(label="human", value="Bo")]), timeout=30).agent
-            script.push(Reply.calls(tool_call("core_memory_append", label="human", content="likes jazz",
-                                              request_heartbeat=True)),
-                        Reply.calls(tool_call("send_message", message="noted", request_heartbeat=False)))
-            resp = agents.SendMessage(svc.SendMessageRequest(
-                agent_id=agent.id, messages=[am.MessageCreate(role="user", content="I like jazz")]), timeout=30)
+            agent = agents.CreateAgent(
+                svc.CreateAgentRequest(
+                    model="openai/gpt-4o-mini", memory_blocks=[block_pb2.Block(label="human", value="Bo")]
+                ),
+                timeout=30,
+            ).agent
+            script.push(
+                Reply.calls(
+                    tool_call(
+                        "core_memory_append", label="human", content="likes jazz", request_heartbeat=True
+                    )
+                ),
+                Reply.calls(tool_call("send_message", message="noted", request_heartbeat=False)),
+            )
+            resp = agents.SendMessage(
+                svc.SendMessageRequest(
+                    agent_id=agent.id, messages=[am.MessageCreate(role="user", content="I like jazz")]
+                ),
+                timeout=30,
+            )
             assert resp.messages[-1].assistant_message.content == "noted"
             # The edit went over the network into the memory-service process.
             with Memvisor(target=f"127.0.0.1:{memory_port}") as client:
                 assert client.agents.blocks.retrieve(agent.id, "human").value == "Bo\nlikes jazz"
             # An unknown agent id at the memory-service surfaces as NOT_FOUND through the orchestrator.
             try:
-                agents.GetAgent(svc.GetAgentRequest(agent_id="agent-00000000-0000-4000-8000-000000000000"), timeout=5)
+                agents.GetAgent(
+                    svc.GetAgentRequest(agent_id="agent-00000000-0000-4000-8000-000000000000"), timeout=5
+                )
                 raise AssertionError("expected NOT_FOUND")
             except grpc.RpcError as exc:
                 assert exc.code() == grpc.StatusCode.NOT_FOUND
@@ -95,10 +115,19 @@ def test_serve_whole_suite_one_port_health_reflection_and_graceful_stop(tmp_path
             _wait_healthy(target, service)
         with grpc.insecure_channel(target) as ch:
             stub = reflection_pb2_grpc.ServerReflectionStub(ch)
-            reply = next(iter(stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
-                                                        timeout=5)))
+            reply = next(
+                iter(
+                    stub.ServerReflectionInfo(
+                        iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5
+                    )
+                )
+            )
             names = {s.name for s in reply.list_services_response.service}
-        assert {"memvisor.memory.v1.MemoryService", "memvisor.agents.v1.AgentService", "grpc.health.v1.Health"} <= names
+        assert {
+            "memvisor.memory.v1.MemoryService",
+            "memvisor.agents.v1.AgentService",
+            "grpc.health.v1.Health",
+        } <= names
         with Memvisor(target=target) as client:
             assert client.agents.create(model="openai/gpt-4o-mini").id.startswith("agent-")
     finally:
@@ -110,9 +139,11 @@ def test_serve_whole_suite_one_port_health_reflection_and_graceful_stop(tmp_path
 
 
 def test_client_imports_no_server_code():
-    code = ("import sys, memvisor.client; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('memvisor_common', 'orchestrator_service', "
-            "'memory_service', 'archival_service', 'tool_service', 'memvisor_suite', 'sqlalchemy', 'faiss', 'openai'));"
-            "print(','.join(bad)); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, memvisor.client; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('memvisor_common', 'orchestrator_service', "
+        "'memory_service', 'archival_service', 'tool_service', 'memvisor_suite', 'sqlalchemy', 'faiss', 'openai'));"
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr

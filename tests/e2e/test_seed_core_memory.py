@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ScriptedLLMServer
 from memvisor_scripted_llm.seed_brain import SeedBrain
 from memvisor_suite.offline import offline_environment
+
 from tests.suite_harness import SuiteThread
 
 
@@ -39,7 +39,8 @@ def test_seed_part_one_and_restart(tmp_path, seed_llm):
         assert agent_state.memory.get_block("human").limit == 10000
 
         response = client.agents.messages.create(
-            agent_id=agent_state.id, messages=[{"role": "user", "content": "hows it going????"}])
+            agent_id=agent_state.id, messages=[{"role": "user", "content": "hows it going????"}]
+        )
         types = [m.message_type for m in response.messages]
         assert types == ["reasoning_message", "assistant_message"]
         assert "Shilpa" in response.messages[1].content and "😊" in response.messages[1].content
@@ -52,15 +53,24 @@ def test_seed_part_one_and_restart(tmp_path, seed_llm):
         assert "messages are stored in recall memory" in system
 
         response = client.agents.messages.create(
-            agent_id=agent_state.id, messages=[{"role": "user", "content": "my name actually is Sid"}])
+            agent_id=agent_state.id, messages=[{"role": "user", "content": "my name actually is Sid"}]
+        )
         types = [m.message_type for m in response.messages]
-        assert types == ["reasoning_message", "tool_call_message", "tool_return_message",
-                         "reasoning_message", "assistant_message"]
+        assert types == [
+            "reasoning_message",
+            "tool_call_message",
+            "tool_return_message",
+            "reasoning_message",
+            "assistant_message",
+        ]
         assert response.messages[1].tool_call.name == "core_memory_replace"
         assert response.messages[2].status == "success"
         assert response.usage.step_count == 2
         assert "Sid" in response.messages[4].content
-        assert client.agents.blocks.retrieve(agent_id=agent_state.id, block_label="human").value == "My name is Sid"
+        assert (
+            client.agents.blocks.retrieve(agent_id=agent_state.id, block_label="human").value
+            == "My name is Sid"
+        )
         client.close()
     finally:
         suite.stop()
@@ -69,7 +79,10 @@ def test_seed_part_one_and_restart(tmp_path, seed_llm):
     suite = SuiteThread(tmp_path / "data", SUITE_SERVICES).start()
     try:
         with Memvisor(target=suite.target) as client:
-            assert client.agents.blocks.retrieve(agent_id=agent_state.id, block_label="human").value == "My name is Sid"
+            assert (
+                client.agents.blocks.retrieve(agent_id=agent_state.id, block_label="human").value
+                == "My name is Sid"
+            )
             history = client.agents.messages.list(agent_id=agent_state.id)
             said = [m.content for m in history if m.message_type == "user_message"]
             assert said == ["hows it going????", "my name actually is Sid"]
@@ -77,7 +90,8 @@ def test_seed_part_one_and_restart(tmp_path, seed_llm):
             assert len(replies) == 2
             # The agent continues where it left off, with its in-context history intact.
             response = client.agents.messages.create(
-                agent_id=agent_state.id, messages=[{"role": "user", "content": "hows it going????"}])
+                agent_id=agent_state.id, messages=[{"role": "user", "content": "hows it going????"}]
+            )
             assert "Sid" in response.messages[-1].content
             context = client.agents.context.retrieve(agent_state.id)
             assert context.message_count >= 10 and "My name is Sid" in context.system_prompt

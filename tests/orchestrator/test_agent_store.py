@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from memvisor_common.db import Database
 from memvisor_common.errors import NotFound
 from memvisor_common.ids import new_id
@@ -27,10 +26,21 @@ def store(db_url):
 
 def make(tenant: str, name: str, tags: list[str], offset: int) -> AgentConfig:
     t = utcnow() + timedelta(seconds=offset)
-    return AgentConfig(id=new_id("agent"), tenant_id=tenant, name=name, description="", system="s",
-                       model="openai/gpt-4o-mini", embedding="local/all-minilm-l6-v2", tool_names=["send_message"],
-                       tool_rules=[ToolRuleSpec(type="exit_loop", tool_name="send_message")], tags=tags,
-                       context_window_limit=8000, created_at=t, updated_at=t)
+    return AgentConfig(
+        id=new_id("agent"),
+        tenant_id=tenant,
+        name=name,
+        description="",
+        system="s",
+        model="openai/gpt-4o-mini",
+        embedding="local/all-minilm-l6-v2",
+        tool_names=["send_message"],
+        tool_rules=[ToolRuleSpec(type="exit_loop", tool_name="send_message")],
+        tags=tags,
+        context_window_limit=8000,
+        created_at=t,
+        updated_at=t,
+    )
 
 
 async def test_crud_tags_paging_and_tenant_isolation(store: AgentStore):
@@ -59,8 +69,19 @@ async def test_crud_tags_paging_and_tenant_isolation(store: AgentStore):
     assert (await store.get("t1", a.id)).tags == ["z"]
     assert await ids(tags=["x"]) == []
 
-    await store.record_steps([StepRow(id=new_id("step"), tenant_id="t1", agent_id=a.id, model="m",
-                                      prompt_tokens=10, completion_tokens=2, created_at=utcnow())])
+    await store.record_steps(
+        [
+            StepRow(
+                id=new_id("step"),
+                tenant_id="t1",
+                agent_id=a.id,
+                model="m",
+                prompt_tokens=10,
+                completion_tokens=2,
+                created_at=utcnow(),
+            )
+        ]
+    )
     await store.record_steps([])
     await store.delete("t1", a.id)
     with pytest.raises(NotFound):

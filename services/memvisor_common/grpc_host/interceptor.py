@@ -62,8 +62,12 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
             return handler
         metadata = dict(handler_call_details.invocation_metadata or ())
         ctx = request_context.RequestContext(
-            tenant_id=str(metadata.get(request_context.TENANT_METADATA_KEY) or request_context.DEFAULT_TENANT),
-            request_id=str(metadata.get(request_context.REQUEST_ID_METADATA_KEY) or request_context.new_request_id()),
+            tenant_id=str(
+                metadata.get(request_context.TENANT_METADATA_KEY) or request_context.DEFAULT_TENANT
+            ),
+            request_id=str(
+                metadata.get(request_context.REQUEST_ID_METADATA_KEY) or request_context.new_request_id()
+            ),
             method=method,
         )
         if handler.unary_unary:
@@ -91,8 +95,9 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):
         )
 
 
-async def _abort(context: grpc.aio.ServicerContext, exc: BaseException, ctx: request_context.RequestContext,
-                 started: float) -> None:
+async def _abort(
+    context: grpc.aio.ServicerContext, exc: BaseException, ctx: request_context.RequestContext, started: float
+) -> None:
     elapsed_ms = round((time.perf_counter() - started) * 1000, 3)
     if isinstance(exc, MemvisorError):
         log.info("rpc failed", extra={"code": exc.code.value, "reason": exc.reason, "ms": elapsed_ms})

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import grpc
-
 from memvisor.client.errors import decode_rpc_error
+
 from memvisor_common import request_context
 from memvisor_common.errors import ErrorCode, Unavailable, error_from_code
 
@@ -73,5 +73,6 @@ def _domain_error(peer: str, exc: grpc.aio.AioRpcError) -> Exception:
         code = ErrorCode(exc.code().name)
     except ValueError:
         code = ErrorCode.INTERNAL
-    return error_from_code(code, decoded.message, decoded.reason or code.value, decoded.metadata,
-                           decoded.field_violations)
+    return error_from_code(
+        code, decoded.message, decoded.reason or code.value, decoded.metadata, decoded.field_violations
+    )

@@ -8,16 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai
+from memvisor_common.errors import FailedPrecondition, MemvisorError
 from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from memvisor_common.errors import FailedPrecondition, MemvisorError
 from orchestrator_service.llm.handles import ModelHandle
 from orchestrator_service.settings import OrchestratorSettings
 
 log = logging.getLogger(__name__)
 
-_RETRYABLE = (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
+_RETRYABLE = (
+    openai.APITimeoutError,
+    openai.APIConnectionError,
+    openai.RateLimitError,
+    openai.InternalServerError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,11 @@ class LLMClient:
             self._client = None
 
     async def complete(
-        self, handle: ModelHandle, messages: list[dict[str, Any]], tools: list[dict[str, Any]], tool_choice: str
+        self,
+        handle: ModelHandle,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        tool_choice: str,
     ) -> LLMResponse:
         client = self._get()
         s = self._settings
@@ -87,8 +96,11 @@ class LLMClient:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(_RETRYABLE),
                 stop=stop_after_attempt(s.llm_max_attempts),
-                wait=wait_exponential_jitter(multiplier=s.llm_backoff_initial_seconds,
-                                             max=s.llm_backoff_max_seconds, jitter=s.llm_backoff_initial_seconds),
+                wait=wait_exponential_jitter(
+                    multiplier=s.llm_backoff_initial_seconds,
+                    max=s.llm_backoff_max_seconds,
+                    jitter=s.llm_backoff_initial_seconds,
+                ),
                 reraise=True,
             ):
                 with attempt:
@@ -104,7 +116,9 @@ class LLMClient:
             log.warning("llm call failed after retries", extra={"error": type(exc).__name__})
             raise LLMCallFailed(f"LLM endpoint failed after {s.llm_max_attempts} attempts: {exc}") from None
         except openai.APIStatusError as exc:
-            raise LLMCallFailed(f"LLM endpoint refused the request ({exc.status_code}): {exc.message}") from None
+            raise LLMCallFailed(
+                f"LLM endpoint refused the request ({exc.status_code}): {exc.message}"
+            ) from None
         except openai.OpenAIError as exc:
             raise LLMCallFailed(f"LLM call failed: {exc}") from None
         return _normalize(completion)
@@ -128,5 +142,3 @@ def _normalize(completion: Any) -> LLMResponse:
         completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         finish_reason=choice.finish_reason or "",
     )
-
-

@@ -35,9 +35,12 @@ class ModelHandle:
 def parse_model_handle(handle: str, field: str = "model") -> ModelHandle:
     provider, sep, model = handle.partition("/")
     if not sep or not provider or not model.strip():
-        raise InvalidArgument(field, f"must look like 'provider/model' (e.g. 'openai/gpt-4o-mini'), got {handle!r}")
+        raise InvalidArgument(
+            field, f"must look like 'provider/model' (e.g. 'openai/gpt-4o-mini'), got {handle!r}"
+        )
     if provider not in OPENAI_COMPATIBLE_PROVIDERS:
         raise InvalidArgument(
-            field, f"unknown provider {provider!r}; supported: {', '.join(sorted(OPENAI_COMPATIBLE_PROVIDERS))}"
+            field,
+            f"unknown provider {provider!r}; supported: {', '.join(sorted(OPENAI_COMPATIBLE_PROVIDERS))}",
         )
     return ModelHandle(provider, model)

@@ -9,6 +9,7 @@ from typing import Any
 from memvisor.tools.v1 import tool_service_pb2 as tools_pb
 from memvisor_common.errors import FailedPrecondition, NotFound
 from memvisor_common.grpc_host.peer import Peer
+
 from orchestrator_service.tools.base_schemas import ARCHIVAL_TOOLS, MEMORY_TOOLS, with_heartbeat
 
 
@@ -39,8 +40,9 @@ class ToolCatalog:
         names = []
         for tool_id in tool_ids:
             if self._tools is None:
-                raise FailedPrecondition("custom tools are not available: no tool-service",
-                                         reason="TOOLS_UNAVAILABLE")
+                raise FailedPrecondition(
+                    "custom tools are not available: no tool-service", reason="TOOLS_UNAVAILABLE"
+                )
             resp = await self._tools.call("GetTool", tools_pb.GetToolRequest(tool_id=tool_id))
             names.append(resp.tool.name)
         return names
@@ -63,18 +65,24 @@ class ToolCatalog:
             if schema is not None:  # a custom tool deleted since the agent was created is skipped
                 schemas[name] = schema
         return AgentTools(
-            openai_tools=[with_heartbeat(n, s.get("description", ""), s.get("parameters") or {})
-                          for n, s in schemas.items()],
+            openai_tools=[
+                with_heartbeat(n, s.get("description", ""), s.get("parameters") or {})
+                for n, s in schemas.items()
+            ],
             parameters={n: s.get("parameters") or {} for n, s in schemas.items()},
         )
 
     async def _custom_schemas(self, names: list[str]) -> dict[str, dict[str, Any]]:
         if self._tools is None:
             return {}
-        resp = await self._tools.call("ListTools", tools_pb.ListToolsRequest(names=names, page_size=len(names)))
+        resp = await self._tools.call(
+            "ListTools", tools_pb.ListToolsRequest(names=names, page_size=len(names))
+        )
         out = {}
         for tool in resp.tools:
             schema = json.loads(tool.json_schema) if tool.json_schema else {}
-            out[tool.name] = {"description": schema.get("description", tool.description),
-                              "parameters": schema.get("parameters") or {}}
+            out[tool.name] = {
+                "description": schema.get("description", tool.description),
+                "parameters": schema.get("parameters") or {},
+            }
         return out

@@ -44,19 +44,25 @@ class ToolRulesSolver:
                 blocked = set(rule.children) & allowed
                 if blocked:
                     allowed -= blocked
-                    reasons.append(f"{', '.join(sorted(blocked))} can only be used right after {rule.tool_name}")
+                    reasons.append(
+                        f"{', '.join(sorted(blocked))} can only be used right after {rule.tool_name}"
+                    )
         for rule in self._of("max_count_per_step"):
             if self.counts.get(rule.tool_name, 0) >= rule.max_count_limit and rule.tool_name in allowed:
                 allowed.discard(rule.tool_name)
-                reasons.append(f"{rule.tool_name} may be used at most {rule.max_count_limit} time(s) per turn")
+                reasons.append(
+                    f"{rule.tool_name} may be used at most {rule.max_count_limit} time(s) per turn"
+                )
         return allowed, reasons
 
     def violation(self, name: str, names: set[str]) -> str | None:
         allowed, reasons = self.allowed(names)
         if name in allowed or name not in names:
             return None
-        return (f"[ToolConstraintError] Cannot call {name}; valid tools now: {', '.join(sorted(allowed)) or 'none'}. "
-                f"Rules: {'; '.join(reasons)}")
+        return (
+            f"[ToolConstraintError] Cannot call {name}; valid tools now: {', '.join(sorted(allowed)) or 'none'}. "
+            f"Rules: {'; '.join(reasons)}"
+        )
 
     def record(self, name: str, output: str) -> None:
         """Registers a call that ran, with the text it returned."""
@@ -77,8 +83,10 @@ class ToolRulesSolver:
     def conditional_error(self, name: str, output: str) -> str | None:
         for rule in self._of("conditional"):
             if rule.tool_name == name and rule.require_output_mapping and _match_output(rule, output) is None:
-                return (f"{name} returned {output!r}, which no rule maps to a next tool "
-                        f"(expected one of: {', '.join(rule.child_output_mapping)})")
+                return (
+                    f"{name} returned {output!r}, which no rule maps to a next tool "
+                    f"(expected one of: {', '.join(rule.child_output_mapping)})"
+                )
         return None
 
     def ends_turn(self, name: str) -> bool:

@@ -13,12 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from memvisor.archival.v1 import archival_service_pb2 as arch
-from memvisor.memory.v1 import memory_service_pb2 as mem, message_pb2
+from memvisor.memory.v1 import memory_service_pb2 as mem
+from memvisor.memory.v1 import message_pb2
 from memvisor_common.errors import MemvisorError
 from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.ids import new_id
 from memvisor_common.request_context import current_tenant
 from memvisor_common.timeutil import utcnow
+
 from orchestrator_service.domain import AgentConfig, StopReason, Usage
 from orchestrator_service.llm.client import LLMCallFailed, LLMClient, LLMToolCall
 from orchestrator_service.llm.handles import parse_model_handle
@@ -26,13 +28,22 @@ from orchestrator_service.loop.catalog import AgentTools, ToolCatalog
 from orchestrator_service.loop.rules import ToolRulesSolver
 from orchestrator_service.models import StepRow
 from orchestrator_service.prompts.compiler import (
-    ArchivalStats, compile_system_message, package_heartbeat, package_system_alert, package_tool_return,
-    render_memory, to_chat_messages,
+    ArchivalStats,
+    compile_system_message,
+    package_heartbeat,
+    package_system_alert,
+    package_tool_return,
+    render_memory,
+    to_chat_messages,
 )
 from orchestrator_service.settings import OrchestratorSettings
 from orchestrator_service.store import AgentStore
 from orchestrator_service.tools.arguments import (
-    ArgumentError, parse_arguments, pop_heartbeat, recover_tool_call_from_text, validate_arguments,
+    ArgumentError,
+    parse_arguments,
+    pop_heartbeat,
+    recover_tool_call_from_text,
+    validate_arguments,
 )
 from orchestrator_service.tools.executor import ToolExecutor, ToolOutcome
 
@@ -72,8 +83,17 @@ _NO_TOOL_ALERT = (
 
 
 class TurnRunner:
-    def __init__(self, *, store: AgentStore, memory: Peer, archival: Peer | None, catalog: ToolCatalog,
-                 executor: ToolExecutor, llm: LLMClient, settings: OrchestratorSettings) -> None:
+    def __init__(
+        self,
+        *,
+        store: AgentStore,
+        memory: Peer,
+        archival: Peer | None,
+        catalog: ToolCatalog,
+        executor: ToolExecutor,
+        llm: LLMClient,
+        settings: OrchestratorSettings,
+    ) -> None:
         self.store = store
         self.memory = memory
         self.archival = archival
@@ -86,9 +106,15 @@ class TurnRunner:
         """The system message and the in-context messages the next step would send."""
         state = await self.memory.call("GetAgentMemory", mem.GetAgentMemoryRequest(agent_id=agent.id))
         stats = await self._archival_stats(agent.id)
-        memory_text = render_memory(agent.id, list(state.blocks), state.summary, state.recall_message_count,
-                                    len(state.in_context_messages), stats,
-                                    rules_text=ToolRulesSolver(agent.tool_rules).prompt())
+        memory_text = render_memory(
+            agent.id,
+            list(state.blocks),
+            state.summary,
+            state.recall_message_count,
+            len(state.in_context_messages),
+            stats,
+            rules_text=ToolRulesSolver(agent.tool_rules).prompt(),
+        )
         return compile_system_message(agent.system, memory_text), list(state.in_context_messages)
 
     async def _archival_stats(self, agent_id: str) -> ArchivalStats | None:
@@ -97,15 +123,23 @@ class TurnRunner:
         resp = await self.archival.call("GetArchivalStats", arch.GetArchivalStatsRequest(agent_id=agent_id))
         return ArchivalStats(resp.passage_count, resp.source_passage_count, tuple(resp.tags))
 
-    async def run(self, agent: AgentConfig, inputs: list[message_pb2.Message], max_steps: int,
-                  emit: Emit, control: TurnControl) -> None:
+    async def run(
+        self,
+        agent: AgentConfig,
+        inputs: list[message_pb2.Message],
+        max_steps: int,
+        emit: Emit,
+        control: TurnControl,
+    ) -> None:
         usage = Usage()
         stop = StopReason.ERROR
         steps: list[StepRow] = []
         try:
             stop, usage = await self._run_steps(agent, inputs, max_steps, emit, control, steps)
         except MemvisorError as exc:  # a peer failed mid-turn: stored memory is consistent per step
-            log.warning("turn aborted", extra={"agent_id": agent.id, "reason": exc.reason, "error": exc.message})
+            log.warning(
+                "turn aborted", extra={"agent_id": agent.id, "reason": exc.reason, "error": exc.message}
+            )
             stop = StopReason.ERROR
         except Exception:
             log.exception("turn crashed", extra={"agent_id": agent.id})
@@ -117,12 +151,21 @@ class TurnRunner:
                 log.exception("could not record the turn's steps", extra={"agent_id": agent.id})
             await emit(TurnEnd(usage, stop))
 
-    async def _run_steps(self, agent: AgentConfig, inputs: list[message_pb2.Message], max_steps: int,
-                         emit: Emit, control: TurnControl, steps: list[StepRow]) -> tuple[StopReason, Usage]:
+    async def _run_steps(
+        self,
+        agent: AgentConfig,
+        inputs: list[message_pb2.Message],
+        max_steps: int,
+        emit: Emit,
+        control: TurnControl,
+        steps: list[StepRow],
+    ) -> tuple[StopReason, Usage]:
         handle = parse_model_handle(agent.model)
         tools = await self.catalog.for_agent(agent.tool_names)
-        await self.memory.call("AppendMessages", mem.AppendMessagesRequest(
-            agent_id=agent.id, messages=inputs, add_to_context=True))
+        await self.memory.call(
+            "AppendMessages",
+            mem.AppendMessagesRequest(agent_id=agent.id, messages=inputs, add_to_context=True),
+        )
         usage = Usage()
         invalid_streak = 0
         rules = ToolRulesSolver(agent.tool_rules)
@@ -137,16 +180,25 @@ class TurnRunner:
             choice = "required" if len(offered) < len(tools.openai_tools) else self.settings.tool_choice
             system, in_context = await self.compile_context(agent)
             try:
-                response = await self.llm.complete(handle, to_chat_messages(system, in_context), offered, choice)
+                response = await self.llm.complete(
+                    handle, to_chat_messages(system, in_context), offered, choice
+                )
             except LLMCallFailed as exc:
                 log.warning("llm failed", extra={"agent_id": agent.id, "error": exc.message})
                 return StopReason.LLM_API_ERROR, usage
             usage += Usage(response.prompt_tokens, response.completion_tokens, 1)
             step_id = new_id("step")
-            steps.append(StepRow(
-                id=step_id, tenant_id=current_tenant(), agent_id=agent.id, model=agent.model,
-                prompt_tokens=response.prompt_tokens, completion_tokens=response.completion_tokens,
-                created_at=utcnow()))
+            steps.append(
+                StepRow(
+                    id=step_id,
+                    tenant_id=current_tenant(),
+                    agent_id=agent.id,
+                    model=agent.model,
+                    prompt_tokens=response.prompt_tokens,
+                    completion_tokens=response.completion_tokens,
+                    created_at=utcnow(),
+                )
+            )
 
             thoughts, calls = response.content, list(response.tool_calls)
             if not calls:
@@ -159,7 +211,9 @@ class TurnRunner:
             if not calls:
                 invalid_streak += 1
                 give_up = invalid_streak >= self.settings.max_consecutive_invalid_responses or last_step
-                batch = [message_pb2.Message(role=Role.MESSAGE_ROLE_ASSISTANT, content=thoughts, step_id=step_id)]
+                batch = [
+                    message_pb2.Message(role=Role.MESSAGE_ROLE_ASSISTANT, content=thoughts, step_id=step_id)
+                ]
                 if not give_up:
                     batch.append(_alert(_NO_TOOL_ALERT, step_id))
                 await self._store_step(agent.id, batch, {}, emit)
@@ -169,7 +223,8 @@ class TurnRunner:
                 continue
 
             assistant, results, outputs, wants_more, any_valid = await self._run_calls(
-                agent, tools, rules, thoughts, calls, step_id)
+                agent, tools, rules, thoughts, calls, step_id
+            )
             invalid_streak = 0 if any_valid else invalid_streak + 1
             missing = rules.missing_before_exit()
             stop: StopReason | None = None
@@ -192,16 +247,27 @@ class TurnRunner:
                     reason = "Function call failed, returning control"
                 else:
                     reason = "Function called using request_heartbeat=true, returning control"
-                batch.append(message_pb2.Message(role=Role.MESSAGE_ROLE_USER, kind=Kind.MESSAGE_KIND_HEARTBEAT,
-                                                 content=package_heartbeat(reason), step_id=step_id))
+                batch.append(
+                    message_pb2.Message(
+                        role=Role.MESSAGE_ROLE_USER,
+                        kind=Kind.MESSAGE_KIND_HEARTBEAT,
+                        content=package_heartbeat(reason),
+                        step_id=step_id,
+                    )
+                )
             await self._store_step(agent.id, batch, outputs, emit)
             if stop is not None:
                 return stop, usage
         return StopReason.MAX_STEPS, usage
 
     async def _run_calls(
-        self, agent: AgentConfig, tools: AgentTools, rules: ToolRulesSolver, thoughts: str,
-        calls: list[LLMToolCall], step_id: str,
+        self,
+        agent: AgentConfig,
+        tools: AgentTools,
+        rules: ToolRulesSolver,
+        thoughts: str,
+        calls: list[LLMToolCall],
+        step_id: str,
     ) -> tuple[message_pb2.Message, list[message_pb2.Message], dict[str, ToolOutcome], bool, bool]:
         """Runs each call in order. A failed call forces another step so the model can recover; a call
         that breaks a tool rule is not executed."""
@@ -214,7 +280,9 @@ class TurnRunner:
             violation = rules.violation(call.name, tools.names)
             if call.name not in tools.parameters:
                 available = ", ".join(sorted(tools.names))
-                outcome = ToolOutcome(False, f"Error: tool {call.name!r} does not exist. Available tools: {available}")
+                outcome = ToolOutcome(
+                    False, f"Error: tool {call.name!r} does not exist. Available tools: {available}"
+                )
             elif violation is not None:
                 outcome = ToolOutcome(False, violation)
             else:
@@ -237,20 +305,34 @@ class TurnRunner:
                 wants_more = True
             outputs[call_id] = outcome
             stored_calls.append(message_pb2.ToolCall(id=call_id, name=call.name, arguments=arguments_text))
-            results.append(message_pb2.Message(
-                role=Role.MESSAGE_ROLE_TOOL, tool_call_id=call_id, tool_name=call.name,
-                content=package_tool_return(outcome.ok, outcome.value), step_id=step_id))
-        assistant = message_pb2.Message(role=Role.MESSAGE_ROLE_ASSISTANT, content=thoughts,
-                                        tool_calls=stored_calls, step_id=step_id)
+            results.append(
+                message_pb2.Message(
+                    role=Role.MESSAGE_ROLE_TOOL,
+                    tool_call_id=call_id,
+                    tool_name=call.name,
+                    content=package_tool_return(outcome.ok, outcome.value),
+                    step_id=step_id,
+                )
+            )
+        assistant = message_pb2.Message(
+            role=Role.MESSAGE_ROLE_ASSISTANT, content=thoughts, tool_calls=stored_calls, step_id=step_id
+        )
         return assistant, results, outputs, wants_more, any_valid
 
-    async def _store_step(self, agent_id: str, batch: list[message_pb2.Message],
-                          outputs: dict[str, ToolOutcome], emit: Emit) -> None:
-        stored = await self.memory.call("AppendMessages", mem.AppendMessagesRequest(
-            agent_id=agent_id, messages=batch, add_to_context=True))
+    async def _store_step(
+        self, agent_id: str, batch: list[message_pb2.Message], outputs: dict[str, ToolOutcome], emit: Emit
+    ) -> None:
+        stored = await self.memory.call(
+            "AppendMessages",
+            mem.AppendMessagesRequest(agent_id=agent_id, messages=batch, add_to_context=True),
+        )
         await emit(StepEvent(list(stored.messages), outputs))
 
 
 def _alert(text: str, step_id: str) -> message_pb2.Message:
-    return message_pb2.Message(role=Role.MESSAGE_ROLE_USER, kind=Kind.MESSAGE_KIND_SYSTEM_ALERT,
-                               content=package_system_alert(text), step_id=step_id)
+    return message_pb2.Message(
+        role=Role.MESSAGE_ROLE_USER,
+        kind=Kind.MESSAGE_KIND_SYSTEM_ALERT,
+        content=package_system_alert(text),
+        step_id=step_id,
+    )

@@ -38,8 +38,14 @@ def render_block(block: block_pb2.Block) -> str:
 
 
 def render_memory(
-    agent_id: str, blocks: list[block_pb2.Block], summary: str, recall_count: int, in_context_count: int,
-    archival: ArchivalStats | None, now: datetime | None = None, rules_text: str = "",
+    agent_id: str,
+    blocks: list[block_pb2.Block],
+    summary: str,
+    recall_count: int,
+    in_context_count: int,
+    archival: ArchivalStats | None,
+    now: datetime | None = None,
+    rules_text: str = "",
 ) -> str:
     parts = ["<memory_blocks>\nThe following memory blocks are currently engaged in your core memory unit:\n"]
     parts += [render_block(b) + "\n" for b in blocks]
@@ -58,8 +64,11 @@ def render_memory(
     if archival is not None:
         meta.append(
             f"- {archival.passage_count} memories you saved are stored in archival memory"
-            + (f", plus {archival.source_passage_count} passages from attached data sources"
-               if archival.source_passage_count else "")
+            + (
+                f", plus {archival.source_passage_count} passages from attached data sources"
+                if archival.source_passage_count
+                else ""
+            )
             + " (use archival_memory_search to find them)"
         )
         if archival.tags:
@@ -107,23 +116,32 @@ def to_chat_messages(system_message: str, messages: list[message_pb2.Message]) -
 def package_tool_return(ok: bool, value: str, now: datetime | None = None) -> str:
     """What the model sees as a tool's result."""
     return json.dumps(
-        {"status": "OK" if ok else "Failed", "message": value,
-         "time": (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S UTC")},
+        {
+            "status": "OK" if ok else "Failed",
+            "message": value,
+            "time": (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        },
         ensure_ascii=False,
     )
 
 
 def package_heartbeat(reason: str, now: datetime | None = None) -> str:
     return json.dumps(
-        {"type": "heartbeat", "reason": f"[This is an automated system message hidden from the user] {reason}",
-         "time": (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S UTC")},
+        {
+            "type": "heartbeat",
+            "reason": f"[This is an automated system message hidden from the user] {reason}",
+            "time": (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        },
         ensure_ascii=False,
     )
 
 
 def package_system_alert(message: str, now: datetime | None = None) -> str:
     return json.dumps(
-        {"type": "system_alert", "message": message,
-         "time": (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S UTC")},
+        {
+            "type": "system_alert",
+            "message": message,
+            "time": (now or utcnow()).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        },
         ensure_ascii=False,
     )

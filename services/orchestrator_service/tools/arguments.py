@@ -41,8 +41,12 @@ def parse_arguments(text: str) -> dict[str, Any]:
 
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
-    "array": (list,), "object": (dict,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
 }
 
 
@@ -121,7 +125,9 @@ def recover_tool_call_from_text(text: str, known_tools: set[str]) -> RecoveredCa
     if isinstance(obj.get("function"), dict):
         obj = obj["function"]
     name = obj.get("name") or obj.get("tool") or obj.get("tool_name")
-    args = next((obj[k] for k in ("arguments", "parameters", "args", "tool_input", "input") if k in obj), None)
+    args = next(
+        (obj[k] for k in ("arguments", "parameters", "args", "tool_input", "input") if k in obj), None
+    )
     if not isinstance(name, str) or name not in known_tools:
         return None
     if isinstance(args, str):
@@ -133,5 +139,5 @@ def recover_tool_call_from_text(text: str, known_tools: set[str]) -> RecoveredCa
         args = {}
     if not isinstance(args, dict):
         return None
-    remaining = (cleaned[: match.start()] + cleaned[match.end():]).strip()
+    remaining = (cleaned[: match.start()] + cleaned[match.end() :]).strip()
     return RecoveredCall(name, json.dumps(args), remaining, f"call_{uuid.uuid4().hex[:24]}")

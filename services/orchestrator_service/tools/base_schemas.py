@@ -20,8 +20,12 @@ MEMORY_TOOLS: dict[str, dict[str, Any]] = {
         "description": "Sends a message to the human user.",
         "parameters": {
             "type": "object",
-            "properties": {"message": {**_STR, "description": "Message contents. All unicode (including emojis) "
-                                       "is supported."}},
+            "properties": {
+                "message": {
+                    **_STR,
+                    "description": "Message contents. All unicode (including emojis) is supported.",
+                }
+            },
             "required": ["message"],
         },
     },
@@ -31,7 +35,10 @@ MEMORY_TOOLS: dict[str, dict[str, Any]] = {
             "type": "object",
             "properties": {
                 "label": {**_STR, "description": "Label of the block to edit (e.g. 'human', 'persona')."},
-                "content": {**_STR, "description": "Content to append. All unicode (including emojis) is supported."},
+                "content": {
+                    **_STR,
+                    "description": "Content to append. All unicode (including emojis) is supported.",
+                },
             },
             "required": ["label", "content"],
         },
@@ -55,12 +62,17 @@ MEMORY_TOOLS: dict[str, dict[str, Any]] = {
             "type": "object",
             "properties": {
                 "query": {**_STR, "description": "Words to search for."},
-                "roles": {"type": "array", "items": {"type": "string", "enum": ["user", "assistant"]},
-                          "description": "Only messages from these roles."},
+                "roles": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ["user", "assistant"]},
+                    "description": "Only messages from these roles.",
+                },
                 "limit": {"type": "integer", "description": "Maximum number of results (default 5)."},
                 "start_date": {**_STR, "description": "Only messages on or after this date (YYYY-MM-DD)."},
-                "end_date": {**_STR, "description": "Only messages on or before this date (YYYY-MM-DD), "
-                             "inclusive."},
+                "end_date": {
+                    **_STR,
+                    "description": "Only messages on or before this date (YYYY-MM-DD), inclusive.",
+                },
             },
             "required": ["query"],
         },
@@ -87,8 +99,11 @@ ARCHIVAL_TOOLS: dict[str, dict[str, Any]] = {
             "properties": {
                 "query": {**_STR, "description": "What to search for."},
                 "tags": {"type": "array", "items": _STR, "description": "Only passages with these tags."},
-                "tag_match_mode": {"type": "string", "enum": ["any", "all"],
-                                   "description": "Match any (default) or all of the tags."},
+                "tag_match_mode": {
+                    "type": "string",
+                    "enum": ["any", "all"],
+                    "description": "Match any (default) or all of the tags.",
+                },
                 "top_k": {"type": "integer", "description": "Maximum number of results (default 5)."},
                 "start_datetime": {**_STR, "description": "Only passages created at or after (ISO 8601)."},
                 "end_datetime": {**_STR, "description": "Only passages created at or before (ISO 8601)."},
@@ -114,6 +129,9 @@ def with_heartbeat(name: str, description: str, parameters: dict[str, Any]) -> d
     required = [r for r in params.get("required") or [] if r != HEARTBEAT_ARG] + [HEARTBEAT_ARG]
     return {
         "type": "function",
-        "function": {"name": name, "description": description,
-                     "parameters": {**params, "properties": props, "required": required}},
+        "function": {
+            "name": name,
+            "description": description,
+            "parameters": {**params, "properties": props, "required": required},
+        },
     }

@@ -1,9 +1,9 @@
 """Python client for memvisor. Light: grpcio + the generated stubs; it imports no server code.
 
-    from memvisor.client import Memvisor
-    client = Memvisor(target="127.0.0.1:50051")   # or MEMVISOR_TARGET, default 127.0.0.1:50051
-    agent = client.agents.create(model="openai/gpt-4o-mini", memory_blocks=[{"label": "human", "value": "..."}])
-    response = client.agents.messages.create(agent_id=agent.id, messages=[{"role": "user", "content": "hi"}])
+from memvisor.client import Memvisor
+client = Memvisor(target="127.0.0.1:50051")   # or MEMVISOR_TARGET, default 127.0.0.1:50051
+agent = client.agents.create(model="openai/gpt-4o-mini", memory_blocks=[{"label": "human", "value": "..."}])
+response = client.agents.messages.create(agent_id=agent.id, messages=[{"role": "user", "content": "hi"}])
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from memvisor.client.agents import Agents
 from memvisor.client.archival import Jobs, Sources
 from memvisor.client.blocks import Blocks
 from memvisor.client.errors import (
-    ConflictError, FailedPreconditionError, InvalidArgumentError, MemvisorError, NotFoundError, UnavailableError,
+    ConflictError,
+    FailedPreconditionError,
+    InvalidArgumentError,
+    MemvisorError,
+    NotFoundError,
+    UnavailableError,
 )
 from memvisor.client.pretty import print_message
 from memvisor.client.tools import Tools
@@ -23,7 +28,9 @@ from memvisor.client.types import AgentState, Block, Message, Response, StopReas
 class Memvisor:
     """Synchronous client; one gRPC channel to the suite (or its single entry point)."""
 
-    def __init__(self, target: str | None = None, *, tenant: str | None = None, timeout: float = 300.0) -> None:
+    def __init__(
+        self, target: str | None = None, *, tenant: str | None = None, timeout: float = 300.0
+    ) -> None:
         self._transport = Transport(target, tenant, timeout)
         self.target = self._transport.target
         self.agents = Agents(self._transport)
@@ -43,7 +50,18 @@ class Memvisor:
 
 
 __all__ = [
-    "AgentState", "Block", "ConflictError", "FailedPreconditionError", "InvalidArgumentError", "Memvisor",
-    "MemvisorError", "Message", "NotFoundError", "Response", "StopReason", "UnavailableError", "Usage",
+    "AgentState",
+    "Block",
+    "ConflictError",
+    "FailedPreconditionError",
+    "InvalidArgumentError",
+    "Memvisor",
+    "MemvisorError",
+    "Message",
+    "NotFoundError",
+    "Response",
+    "StopReason",
+    "UnavailableError",
+    "Usage",
     "print_message",
 ]

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-
-from memvisor.agents.v1 import agent_message_pb2 as am, agent_pb2
+from memvisor.agents.v1 import agent_message_pb2 as am
+from memvisor.agents.v1 import agent_pb2
 from memvisor.memory.v1 import block_pb2
 
 _BLOCK_FIELDS = {"label", "value", "limit", "description", "read_only"}
@@ -25,7 +25,8 @@ def tool_rule_proto(spec: dict[str, Any]) -> agent_pb2.ToolRule:
     rule_type = str(spec.get("type", "")).upper()
     return agent_pb2.ToolRule(
         type=agent_pb2.ToolRuleType.Value("TOOL_RULE_TYPE_" + rule_type) if rule_type else 0,
-        tool_name=spec.get("tool_name", ""), children=spec.get("children", []),
+        tool_name=spec.get("tool_name", ""),
+        children=spec.get("children", []),
         child_output_mapping={str(k): v for k, v in (spec.get("child_output_mapping") or {}).items()},
         default_child=spec.get("default_child") or "",
         require_output_mapping=bool(spec.get("require_output_mapping", False)),

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import grpc
-
 from memvisor.client.errors import from_rpc_error
 
 DEFAULT_TARGET = "127.0.0.1:50051"
@@ -23,8 +22,10 @@ class Transport:
         self.timeout = timeout
         self.channel = grpc.insecure_channel(
             self.target,
-            options=[("grpc.max_receive_message_length", 64 * 1024 * 1024),
-                     ("grpc.max_send_message_length", 64 * 1024 * 1024)],
+            options=[
+                ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+                ("grpc.max_send_message_length", 64 * 1024 * 1024),
+            ],
         )
 
     def _metadata(self) -> tuple[tuple[str, str], ...]:
@@ -45,8 +46,9 @@ class Transport:
         finally:
             call.cancel()  # the caller stopped iterating early: tell the server
 
-    def pages(self, method: Callable[..., Any], make_request: Callable[[int, str], Any], items: str,
-              limit: int) -> list[Any]:
+    def pages(
+        self, method: Callable[..., Any], make_request: Callable[[int, str], Any], items: str, limit: int
+    ) -> list[Any]:
         """Follows next_page_token until `limit` items (or the end of the collection)."""
         out: list[Any] = []
         token = ""

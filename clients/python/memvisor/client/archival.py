@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from memvisor.archival.v1 import archival_service_pb2 as arch, archival_service_pb2_grpc
+from memvisor.archival.v1 import archival_service_pb2 as arch
+from memvisor.archival.v1 import archival_service_pb2_grpc
 from memvisor.client import _convert
 from memvisor.client._transport import Transport
 from memvisor.client.types import Job, Passage, Source
@@ -25,28 +26,49 @@ class AgentPassages:
     def __init__(self, t: Transport) -> None:
         self._t, self._stub = t, _stub(t)
 
-    def create(self, agent_id: str, text: str, tags: list[str] | None = None, created_at: datetime | str | None = None,
-               metadata: dict[str, str] | None = None, client_id: str = "") -> list[Passage]:
+    def create(
+        self,
+        agent_id: str,
+        text: str,
+        tags: list[str] | None = None,
+        created_at: datetime | str | None = None,
+        metadata: dict[str, str] | None = None,
+        client_id: str = "",
+    ) -> list[Passage]:
         """Saves text to the agent's archival memory (long text becomes several passages)."""
         item = arch.PassageInput(text=text, tags=tags or [], metadata=metadata or {}, client_id=client_id)
         ts = _convert.timestamp(created_at)
         if ts is not None:
             item.create_time.CopyFrom(ts)
-        resp = self._t.unary(self._stub.InsertPassages, arch.InsertPassagesRequest(agent_id=agent_id, passages=[item]))
+        resp = self._t.unary(
+            self._stub.InsertPassages, arch.InsertPassagesRequest(agent_id=agent_id, passages=[item])
+        )
         return [Passage.from_proto(p) for p in resp.passages]
 
     def list(self, agent_id: str, limit: int = 1000) -> list[Passage]:
-        passages = self._t.pages(self._stub.ListPassages, lambda size, token: arch.ListPassagesRequest(
-            agent_id=agent_id, page_size=size, page_token=token), "passages", limit)
+        passages = self._t.pages(
+            self._stub.ListPassages,
+            lambda size, token: arch.ListPassagesRequest(agent_id=agent_id, page_size=size, page_token=token),
+            "passages",
+            limit,
+        )
         return [Passage.from_proto(p) for p in passages]
 
-    def search(self, agent_id: str, query: str, top_k: int = 5, tags: list[str] | None = None,
-               tag_match_mode: str = "any", start_datetime: datetime | str | None = None,
-               end_datetime: datetime | str | None = None) -> list[Passage]:
+    def search(
+        self,
+        agent_id: str,
+        query: str,
+        top_k: int = 5,
+        tags: list[str] | None = None,
+        tag_match_mode: str = "any",
+        start_datetime: datetime | str | None = None,
+        end_datetime: datetime | str | None = None,
+    ) -> list[Passage]:
         """The agent's archival search (its own archive plus attached sources), best first, with scores."""
         mode = {"any": arch.TAG_MATCH_MODE_ANY, "all": arch.TAG_MATCH_MODE_ALL}[tag_match_mode]
-        request = arch.SearchPassagesRequest(agent_id=agent_id, query=query, top_k=top_k, tags=tags or [],
-                                             tag_match_mode=mode)
+        request = arch.SearchPassagesRequest(
+            agent_id=agent_id, query=query, top_k=top_k, tags=tags or [], tag_match_mode=mode
+        )
         if start_datetime is not None:
             request.start_time.CopyFrom(_convert.timestamp(start_datetime))
         if end_datetime is not None:
@@ -62,16 +84,22 @@ class SourceFiles:
     def __init__(self, t: Transport) -> None:
         self._t, self._stub = t, _stub(t)
 
-    def upload(self, source_id: str, file: IO[bytes] | str | os.PathLike[str], file_name: str | None = None,
-               content_type: str | None = None) -> Job:
+    def upload(
+        self,
+        source_id: str,
+        file: IO[bytes] | str | os.PathLike[str],
+        file_name: str | None = None,
+        content_type: str | None = None,
+    ) -> Job:
         """Streams a file to the source and returns its ingestion job at once (poll client.jobs)."""
         handle = open(file, "rb") if isinstance(file, (str, os.PathLike)) else file  # noqa: SIM115
         name = file_name or os.path.basename(getattr(handle, "name", "") or "upload")
         ctype = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
         def requests() -> Iterator[arch.UploadFileRequest]:
-            yield arch.UploadFileRequest(header=arch.UploadFileHeader(source_id=source_id, file_name=name,
-                                                                      content_type=ctype))
+            yield arch.UploadFileRequest(
+                header=arch.UploadFileHeader(source_id=source_id, file_name=name, content_type=ctype)
+            )
             while chunk := handle.read(_CHUNK):
                 yield arch.UploadFileRequest(chunk=chunk)
 
@@ -83,8 +111,9 @@ class SourceFiles:
         return Job.from_proto(resp.job)
 
     def list(self, source_id: str) -> list[Any]:
-        resp = self._t.unary(self._stub.ListSourceFiles, arch.ListSourceFilesRequest(source_id=source_id,
-                                                                                     page_size=1000))
+        resp = self._t.unary(
+            self._stub.ListSourceFiles, arch.ListSourceFilesRequest(source_id=source_id, page_size=1000)
+        )
         return list(resp.files)
 
 
@@ -93,18 +122,29 @@ class Sources:
         self._t, self._stub = t, _stub(t)
         self.files = SourceFiles(t)
 
-    def create(self, name: str, embedding: str = "", description: str = "",
-               metadata: dict[str, str] | None = None) -> Source:
-        resp = self._t.unary(self._stub.CreateSource, arch.CreateSourceRequest(
-            name=name, embedding=embedding, description=description, metadata=metadata or {}))
+    def create(
+        self, name: str, embedding: str = "", description: str = "", metadata: dict[str, str] | None = None
+    ) -> Source:
+        resp = self._t.unary(
+            self._stub.CreateSource,
+            arch.CreateSourceRequest(
+                name=name, embedding=embedding, description=description, metadata=metadata or {}
+            ),
+        )
         return Source.from_proto(resp.source)
 
     def retrieve(self, source_id: str) -> Source:
-        return Source.from_proto(self._t.unary(self._stub.GetSource, arch.GetSourceRequest(source_id=source_id)).source)
+        return Source.from_proto(
+            self._t.unary(self._stub.GetSource, arch.GetSourceRequest(source_id=source_id)).source
+        )
 
     def list(self) -> list[Source]:
-        sources = self._t.pages(self._stub.ListSources, lambda size, token: arch.ListSourcesRequest(
-            page_size=size, page_token=token), "sources", 100_000)
+        sources = self._t.pages(
+            self._stub.ListSources,
+            lambda size, token: arch.ListSourcesRequest(page_size=size, page_token=token),
+            "sources",
+            100_000,
+        )
         return [Source.from_proto(s) for s in sources]
 
     def delete(self, source_id: str) -> None:
@@ -138,11 +178,15 @@ class AgentSources:
 
     def attach(self, agent_id: str, source_id: str) -> Any:
         """Makes the source's passages searchable by the agent; returns the agent's state."""
-        self._t.unary(self._stub.AttachSource, arch.AttachSourceRequest(agent_id=agent_id, source_id=source_id))
+        self._t.unary(
+            self._stub.AttachSource, arch.AttachSourceRequest(agent_id=agent_id, source_id=source_id)
+        )
         return self._agents.retrieve(agent_id)
 
     def detach(self, agent_id: str, source_id: str) -> Any:
-        self._t.unary(self._stub.DetachSource, arch.DetachSourceRequest(agent_id=agent_id, source_id=source_id))
+        self._t.unary(
+            self._stub.DetachSource, arch.DetachSourceRequest(agent_id=agent_id, source_id=source_id)
+        )
         return self._agents.retrieve(agent_id)
 
     def list(self, agent_id: str) -> list[Source]:

@@ -49,7 +49,9 @@ class MemvisorError(Exception):
     """A call failed. `code` is the gRPC status code, `reason` the server's stable reason."""
 
     def __init__(self, code: grpc.StatusCode, decoded: DecodedError) -> None:
-        super().__init__(f"{code.name}: {decoded.message}" + (f" [{decoded.reason}]" if decoded.reason else ""))
+        super().__init__(
+            f"{code.name}: {decoded.message}" + (f" [{decoded.reason}]" if decoded.reason else "")
+        )
         self.code = code
         self.message = decoded.message
         self.reason = decoded.reason

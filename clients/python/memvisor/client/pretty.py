@@ -18,8 +18,10 @@ def format_message(message: Any) -> str:
     if kind == "tool_return_message":
         return f"📦 tool return [{message.status}]: {message.tool_return}"
     if kind == "usage_statistics":
-        return (f"📊 usage: {message.step_count} steps, {message.prompt_tokens} prompt tokens, "
-                f"{message.completion_tokens} completion tokens")
+        return (
+            f"📊 usage: {message.step_count} steps, {message.prompt_tokens} prompt tokens, "
+            f"{message.completion_tokens} completion tokens"
+        )
     if kind == "stop_reason":
         return f"🛑 stop reason: {message.stop_reason}"
     return repr(message)

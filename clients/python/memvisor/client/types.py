@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from memvisor.agents.v1 import agent_message_pb2 as am, agent_pb2
+from memvisor.agents.v1 import agent_message_pb2 as am
+from memvisor.agents.v1 import agent_pb2
 from memvisor.memory.v1 import block_pb2
 
 
@@ -29,8 +30,18 @@ class Block:
 
     @classmethod
     def from_proto(cls, b: block_pb2.Block) -> Block:
-        return cls(b.id, b.label, b.value, b.limit, b.description, b.read_only, b.version, list(b.agent_ids),
-                   _dt(b.create_time), _dt(b.update_time))
+        return cls(
+            b.id,
+            b.label,
+            b.value,
+            b.limit,
+            b.description,
+            b.read_only,
+            b.version,
+            list(b.agent_ids),
+            _dt(b.create_time),
+            _dt(b.update_time),
+        )
 
 
 @dataclass
@@ -71,8 +82,10 @@ class AgentState:
     def from_proto(cls, a: agent_pb2.Agent) -> AgentState:
         rules = []
         for r in a.tool_rules:
-            rule: dict[str, Any] = {"type": agent_pb2.ToolRuleType.Name(r.type).removeprefix(_RULE_PREFIX).lower(),
-                                    "tool_name": r.tool_name}
+            rule: dict[str, Any] = {
+                "type": agent_pb2.ToolRuleType.Name(r.type).removeprefix(_RULE_PREFIX).lower(),
+                "tool_name": r.tool_name,
+            }
             if r.children:
                 rule["children"] = list(r.children)
             if r.child_output_mapping:
@@ -82,9 +95,21 @@ class AgentState:
             if r.max_count_limit:
                 rule["max_count_limit"] = r.max_count_limit
             rules.append(rule)
-        return cls(a.id, a.name, a.description, a.system, a.model, a.embedding, list(a.tool_names), rules,
-                   list(a.tags), a.context_window_limit, Memory([Block.from_proto(b) for b in a.blocks]),
-                   _dt(a.create_time), _dt(a.update_time))
+        return cls(
+            a.id,
+            a.name,
+            a.description,
+            a.system,
+            a.model,
+            a.embedding,
+            list(a.tool_names),
+            rules,
+            list(a.tags),
+            a.context_window_limit,
+            Memory([Block.from_proto(b) for b in a.blocks]),
+            _dt(a.create_time),
+            _dt(a.update_time),
+        )
 
 
 @dataclass
@@ -204,8 +229,17 @@ class Passage:
 
     @classmethod
     def from_proto(cls, p: Any, score: float | None = None) -> Passage:
-        return cls(p.id, p.text, list(p.tags), dict(p.metadata), _dt(p.create_time), p.archive_id, p.source_id,
-                   p.file_id, score)
+        return cls(
+            p.id,
+            p.text,
+            list(p.tags),
+            dict(p.metadata),
+            _dt(p.create_time),
+            p.archive_id,
+            p.source_id,
+            p.file_id,
+            score,
+        )
 
 
 @dataclass
@@ -221,8 +255,16 @@ class Source:
 
     @classmethod
     def from_proto(cls, s: Any) -> Source:
-        return cls(s.id, s.name, s.description, s.embedding, s.embedding_dim, s.passage_count, s.file_count,
-                   _dt(s.create_time))
+        return cls(
+            s.id,
+            s.name,
+            s.description,
+            s.embedding,
+            s.embedding_dim,
+            s.passage_count,
+            s.file_count,
+            _dt(s.create_time),
+        )
 
 
 @dataclass
@@ -245,8 +287,18 @@ class Job:
         from memvisor.archival.v1 import source_pb2
 
         status = source_pb2.JobStatus.Name(j.status).removeprefix("JOB_STATUS_").lower()
-        return cls(j.id, status, j.source_id, j.file_id, j.progress, j.processed_chunks, j.total_chunks,
-                   j.failure_reason, _dt(j.create_time), _dt(j.complete_time))
+        return cls(
+            j.id,
+            status,
+            j.source_id,
+            j.file_id,
+            j.progress,
+            j.processed_chunks,
+            j.total_chunks,
+            j.failure_reason,
+            _dt(j.create_time),
+            _dt(j.complete_time),
+        )
 
 
 @dataclass
@@ -264,5 +316,13 @@ class Tool:
     def from_proto(cls, t: Any) -> Tool:
         import json
 
-        return cls(t.id, t.name, t.description, t.source_code, json.loads(t.json_schema or "{}"), list(t.tags),
-                   t.return_char_limit, list(t.pip_requirements))
+        return cls(
+            t.id,
+            t.name,
+            t.description,
+            t.source_code,
+            json.loads(t.json_schema or "{}"),
+            list(t.tags),
+            t.return_char_limit,
+            list(t.pip_requirements),
+        )

@@ -31,8 +31,12 @@ def upgrade() -> None:
     op.create_index("ix_orchestrator_agents_tenant_name", "orchestrator_agents", ["tenant_id", "name"])
     op.create_table(
         "orchestrator_agent_tags",
-        sa.Column("agent_id", sa.String(64), sa.ForeignKey("orchestrator_agents.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "agent_id",
+            sa.String(64),
+            sa.ForeignKey("orchestrator_agents.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("tag", sa.String(256), primary_key=True),
         sa.Column("tenant_id", sa.String(128), nullable=False),
     )
