@@ -44,8 +44,10 @@ class ArchivalSettings(BaseSettings):
     chunk_overlap_words: int = Field(default=30, ge=0)
 
     # --- vector index ---------------------------------------------------------------------
-    # Exact search (flat inner product) up to this many vectors per archive, IVF above.
+    # Exact search (flat inner product) up to this many vectors per archive, HNSW above (its
+    # parameters: archival_service/index/vector_index.py; measured in bench/archival/RESULTS.md).
     approximate_threshold: int = Field(default=50_000, ge=1000)
+    # Unused since the approximate index is HNSW rather than IVF; accepted for old configurations.
     ivf_nprobe: int = Field(default=48, ge=1)
     index_flush_seconds: float = Field(default=5.0, gt=0)
 

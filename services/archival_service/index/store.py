@@ -1,8 +1,10 @@
 """Vector indexes of all archives: loaded from and saved to `index_dir`, reconciled with SQL.
 
-Files per archive: `<archive_id>.faiss` (the index) and `<archive_id>.json` (dimension, model,
-trained size). Both are written to a temporary name and renamed, so a crash leaves the old or
-the new file, never half of one. Whatever the files say, SQL is the truth: `reconcile` diffs
+Files per archive: `<archive_id>.faiss` (the index; for HNSW its tombstones too, as -1 entries of
+the id map) and `<archive_id>.json` (dimension, model, kind, counts). Both are written to a
+temporary name and renamed, so a crash leaves the old or the new file, never half of one. An
+index file of an outdated type (IVF, from before HNSW) is not loaded: reconciliation rebuilds
+it. Whatever the files say, SQL is the truth: `reconcile` diffs
 the index's ids against the archive's row ids and adds the missing vectors (read from SQL, no
 re-embedding) and removes ids whose rows are gone, so no passage is lost or duplicated.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from archival_service.index.vector_index import VectorIndex
+from archival_service.index.vector_index import EF_CONSTRUCTION, EF_SEARCH, HNSW_M, IVF, VectorIndex, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +30,13 @@ log = logging.getLogger(__name__)
 class IndexStore:
     """One VectorIndex per archive id, created or loaded on first use."""
 
-    def __init__(self, directory: Path, *, approximate_threshold: int, nprobe: int) -> None:
+    def __init__(self, directory: Path, *, approximate_threshold: int, nprobe: int = 0,
+                 ef_search: int = EF_SEARCH, ef_construction: int = EF_CONSTRUCTION,
+                 hnsw_m: int = HNSW_M) -> None:
         self.directory = directory
         self._threshold = approximate_threshold
-        self._nprobe = nprobe
+        # nprobe belonged to the IVF index HNSW replaced; accepted and ignored.
+        self._params = {"ef_search": ef_search, "ef_construction": ef_construction, "hnsw_m": hnsw_m}
         self._indexes: dict[str, VectorIndex] = {}
         self._lock = threading.Lock()
 
@@ -42,10 +47,13 @@ class IndexStore:
         with self._lock:
             index = self._indexes.get(archive_id)
             if index is None:
-                index = self._load(archive_id, dim, model) or VectorIndex(
-                    dim, approximate_threshold=self._threshold, nprobe=self._nprobe)
+                index = self._load(archive_id, dim, model) or self._new(dim)
                 self._indexes[archive_id] = index
             return index
+
+    def _new(self, dim: int, raw: faiss.Index | None = None, trained_size: int = 0) -> VectorIndex:
+        return VectorIndex(dim, approximate_threshold=self._threshold, index=raw, trained_size=trained_size,
+                           **self._params)
 
     def _load(self, archive_id: str, dim: int, model: str) -> VectorIndex | None:
         data_path, meta_path = self._paths(archive_id)
@@ -60,8 +68,17 @@ class IndexStore:
         if meta.get("dim") != dim or raw.d != dim or (model and meta.get("model") not in ("", model)):
             log.warning("vector index does not match its archive; rebuilding", extra={"archive_id": archive_id})
             return None
-        return VectorIndex(dim, approximate_threshold=self._threshold, nprobe=self._nprobe, index=raw,
-                           trained_size=int(meta.get("trained_size", 0)))
+        try:
+            kind = kind_of(raw)
+        except ValueError:
+            kind = None
+        if kind in (None, IVF):
+            # An IVF index from before HNSW (or an unknown type): SQL has every vector, so the
+            # reconciliation that follows rebuilds the index from there.
+            log.warning("vector index of an outdated type; rebuilding from SQL",
+                        extra={"archive_id": archive_id, "kind": kind or type(raw).__name__})
+            return None
+        return self._new(dim, raw, int(meta.get("trained_size", 0)))
 
     def save(self, archive_id: str, model: str = "") -> None:
         """Writes one archive's index if it changed since the last save."""
@@ -75,7 +92,7 @@ class IndexStore:
             faiss.write_index(index.raw, str(tmp))
             os.replace(tmp, data_path)
             meta = {"archive_id": archive_id, "dim": index.dim, "model": model, "kind": index.kind,
-                    "count": index.ntotal, "trained_size": index.trained_size}
+                    "count": index.ntotal, "tombstones": index.tombstones, "trained_size": index.trained_size}
             tmp_meta = meta_path.with_suffix(".json.tmp")
             tmp_meta.write_text(json.dumps(meta))
             os.replace(tmp_meta, meta_path)
@@ -111,7 +128,7 @@ class IndexStore:
             # Duplicate ids cannot come from our own writes; start clean rather than return twins.
             log.warning("vector index holds duplicate ids; rebuilding", extra={"archive_id": archive_id})
             with self._lock:
-                index = VectorIndex(dim, approximate_threshold=self._threshold, nprobe=self._nprobe)
+                index = self._new(dim)
                 self._indexes[archive_id] = index
             have = np.zeros(0, dtype=np.int64)
         extra = np.setdiff1d(have, sql_ids, assume_unique=True)
