@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -18,10 +18,12 @@ from memory_service.domain import (
     Kind,
     Message,
     MessageFilter,
+    MessageRecord,
     NewBlock,
     NewMessage,
     Role,
     ToolCall,
+    decode_tool_calls,
 )
 
 _ROLE_IN = {
@@ -42,6 +44,13 @@ _KIND_OUT = {
     Kind.HEARTBEAT: message_pb2.MESSAGE_KIND_HEARTBEAT,
     Kind.SYSTEM_ALERT: message_pb2.MESSAGE_KIND_SYSTEM_ALERT,
 }
+
+# The stored strings (Role/Kind values) straight to the wire enums.
+_ROLE_OUT_STORED = {role.value: number for role, number in _ROLE_OUT.items()}
+_KIND_OUT_STORED = {kind.value: number for kind, number in _KIND_OUT.items()}
+
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
 
 UPDATABLE_PATHS = ("label", "value", "limit", "description", "read_only")
 
@@ -151,6 +160,35 @@ def message_to_proto(m: Message) -> message_pb2.Message:
         sequence=m.sequence,
         create_time=to_timestamp(m.created_at),
     )
+
+
+def record_to_proto(rec: MessageRecord) -> message_pb2.Message:
+    """The same message as message_to_proto(record_to_message(rec)), without the Message between."""
+    id_, agent_id, role, kind, content, tool_calls, tool_call_id, tool_name, step_id, sequence, created = rec
+    msg = message_pb2.Message(
+        id=id_,
+        agent_id=agent_id,
+        role=_ROLE_OUT_STORED[role],
+        kind=_KIND_OUT_STORED[kind],
+        content=content,
+        tool_call_id=tool_call_id,
+        tool_name=tool_name,
+        step_id=step_id,
+        sequence=sequence,
+    )
+    if tool_calls != "[]":
+        msg.tool_calls.extend(
+            [
+                message_pb2.ToolCall(id=c["id"], name=c["name"], arguments=c["arguments"])
+                for c in decode_tool_calls(tool_calls)
+            ]
+        )
+    # Timestamp.FromDatetime's result (naive means UTC), without its struct_time round trip.
+    since = created - (_EPOCH_UTC if created.tzinfo is not None else _EPOCH_NAIVE)
+    ts = msg.create_time
+    ts.seconds = since.days * 86400 + since.seconds
+    ts.nanos = since.microseconds * 1000
+    return msg
 
 
 def timestamp_in(ts: Timestamp, present: bool, field: str) -> datetime | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 class Role(StrEnum):
@@ -105,6 +107,29 @@ class Message:
     created_at: datetime
 
 
+class MessageRecord(NamedTuple):
+    """A stored message as the database returns it (role and kind as strings, tool calls as
+    JSON text): what per-step reads hand to a converter, so a reply can be built without an
+    intermediate Message per row. Readers unpack it by position, in this field order."""
+
+    id: str
+    agent_id: str
+    role: str
+    kind: str
+    content: str
+    tool_calls: str  # the stored JSON list of {"id", "name", "arguments"}; see decode_tool_calls
+    tool_call_id: str
+    tool_name: str
+    step_id: str
+    sequence: int
+    created_at: datetime
+
+
+def decode_tool_calls(stored: str) -> list[dict[str, Any]]:
+    """A record's tool calls; most messages have none, stored as '[]'."""
+    return [] if stored == "[]" else json.loads(stored)  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True, slots=True)
 class MessageFilter:
     """Role and time-range filters shared by listing and searching."""
@@ -124,12 +149,13 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
-class AgentMemory:
-    """Everything needed to compile one context window."""
+class AgentMemory(Generic[M]):
+    """Everything needed to compile one context window (messages as Message, or as whatever
+    the caller converted the stored records to)."""
 
     agent_id: str
     blocks: tuple[Block, ...]
-    in_context_messages: tuple[Message, ...]
+    in_context_messages: tuple[M, ...]
     summary: str
     recall_message_count: int
     context_version: int

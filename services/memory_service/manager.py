@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from memvisor_common.db import Database
 from memvisor_common.errors import AlreadyExists, Conflict, InvalidArgument, MemvisorError, NotFound
 from memvisor_common.ids import new_id
 from memvisor_common.paging import decode_page_token, encode_page_token, resolve_page_size
-from memvisor_common.timeutil import utcnow
+from memvisor_common.timeutil import as_utc, utcnow
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,7 @@ from memory_service.domain import (
     BlockRef,
     Message,
     MessageFilter,
+    MessageRecord,
     NewBlock,
     NewMessage,
     Page,
@@ -38,6 +39,8 @@ from memory_service.models import BlockRow, MessageRow
 from memory_service.settings import MemorySettings
 
 log = logging.getLogger(__name__)
+
+M = TypeVar("M")
 
 NO_FILTER = MessageFilter()  # frozen, so safe as a shared default
 
@@ -356,21 +359,31 @@ class MemoryManager:
         log.info("agent memory created", extra={"agent_id": agent_id, "blocks": len(created)})
         return created
 
-    async def get_agent_memory(self, tenant: str, agent_id: str) -> AgentMemory:
+    async def get_agent_memory(self, tenant: str, agent_id: str) -> AgentMemory[Message]:
+        return await self.get_agent_memory_as(tenant, agent_id, message_store.record_to_message)
+
+    async def get_agent_memory_as(
+        self, tenant: str, agent_id: str, convert: Callable[[MessageRecord], M]
+    ) -> AgentMemory[M]:
+        """The agent's memory with each in-context message passed through `convert` (the
+        servicer builds protobuf messages straight from the stored values). Three statements:
+        the agent row, its blocks with their owners, the in-context messages by id."""
         validate.agent_id(agent_id)
 
-        def tx(s: Session) -> AgentMemory:
-            agent = store.require_agent(s, tenant, agent_id)
-            rows = [row for row, _ in store.agent_blocks(s, tenant, agent_id)]
-            by_id = message_store.by_ids(s, tenant, agent_id, agent.in_context_ids)
-            messages = tuple(message_store.to_message(by_id[i]) for i in agent.in_context_ids if i in by_id)
+        def tx(s: Session) -> AgentMemory[M]:
+            conn = s.connection()
+            summary, context_version, in_context_ids, message_count = store.agent_memory_row(
+                conn, tenant, agent_id
+            )
+            blocks = store.agent_block_values(conn, tenant, agent_id)
+            records = message_store.records_in_order(conn, tenant, agent_id, in_context_ids)
             return AgentMemory(
                 agent_id=agent_id,
-                blocks=tuple(store.to_blocks(s, tenant, rows)),
-                in_context_messages=messages,
-                summary=agent.summary,
-                recall_message_count=agent.message_count,
-                context_version=agent.context_version,
+                blocks=tuple(blocks),
+                in_context_messages=tuple(map(convert, records)),
+                summary=summary,
+                recall_message_count=message_count,
+                context_version=context_version,
             )
 
         return await self._run(tx)
@@ -397,17 +410,20 @@ class MemoryManager:
         ids = [new_id("message") for _ in messages]
 
         def tx(s: Session) -> list[Message]:
+            conn = s.connection()
             # The agent row's lock makes "read last_sequence, write last_sequence + n" atomic.
-            agent = store.require_agent(s, tenant, agent_id, lock=True)
+            last, context = store.lock_sequence(conn, tenant, agent_id, with_context=add_to_context)
             now = utcnow()
-            rows = []
+            values = []
+            stored = []
             for i, msg in enumerate(messages):
-                rows.append(
-                    message_store.new_row(
+                created_at = as_utc(msg.created_at or now)
+                values.append(
+                    message_store.new_values(
                         id=ids[i],
                         tenant=tenant,
                         agent_id=agent_id,
-                        sequence=agent.last_sequence + 1 + i,
+                        sequence=last + 1 + i,
                         role=msg.role,
                         kind=msg.kind,
                         content=msg.content,
@@ -417,16 +433,35 @@ class MemoryManager:
                         call_message_id=ids[answers[i]] if i in answers else None,
                         step_id=msg.step_id,
                         search_text=fulltext.search_text(msg.role, msg.kind, msg.content, msg.tool_calls),
-                        created_at=msg.created_at or now,
+                        created_at=created_at,
                     )
                 )
-            message_store.insert(s, rows)
-            agent.last_sequence += len(rows)
-            agent.message_count += len(rows)
-            if add_to_context:
-                agent.in_context_ids = [*agent.in_context_ids, *ids]  # a new list, so the JSON is saved
-            agent.updated_at = now
-            return [message_store.to_message(r) for r in rows]
+                stored.append(
+                    Message(
+                        id=ids[i],
+                        agent_id=agent_id,
+                        role=msg.role,
+                        kind=msg.kind,
+                        content=msg.content,
+                        tool_calls=tuple(msg.tool_calls),
+                        tool_call_id=msg.tool_call_id,
+                        tool_name=msg.tool_name,
+                        step_id=msg.step_id,
+                        sequence=last + 1 + i,
+                        created_at=created_at,
+                    )
+                )
+            message_store.insert_values(conn, values)
+            store.bump_sequence(
+                conn,
+                tenant,
+                agent_id,
+                new_last=last + len(values),
+                added=len(values),
+                context=None if context is None else [*context, *ids],
+                now=now,
+            )
+            return stored
 
         stored: list[Message] = await self._run(tx)
         log.debug("messages appended", extra={"agent_id": agent_id, "count": len(stored)})

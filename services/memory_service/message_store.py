@@ -7,11 +7,33 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from memvisor_common.timeutil import as_utc
-from sqlalchemy import Select, column, delete, func, literal_column, select, table, text
+from sqlalchemy import (
+    Connection,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    column,
+    delete,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
-from memory_service.domain import Kind, Message, MessageFilter, Role, ToolCall
+from memory_service.domain import (
+    Kind,
+    Message,
+    MessageFilter,
+    MessageRecord,
+    Role,
+    ToolCall,
+    decode_tool_calls,
+)
 from memory_service.fulltext import fts5_match
 from memory_service.models import MessageRow
 
@@ -19,9 +41,61 @@ from memory_service.models import MessageRow
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
-def insert(s: Session, rows: Sequence[MessageRow]) -> None:
-    s.add_all(rows)
-    s.flush()
+_messages = MessageRow.__table__
+
+# Prebuilt Core statements for the per-step calls (compiled once; rows come back as tuples).
+_INSERT = _messages.insert()
+
+
+def _in_context_select(tenant_filter: Any, agent_filter: Any) -> Select[Any]:
+    """Columns in MessageRecord's field order; tool_calls as its stored JSON text (most rows
+    hold '[]', which then needs no decoding)."""
+    return select(
+        _messages.c.id,
+        _messages.c.agent_id,
+        _messages.c.role,
+        _messages.c.kind,
+        _messages.c.content,
+        cast(_messages.c.tool_calls, Text),
+        _messages.c.tool_call_id,
+        _messages.c.tool_name,
+        _messages.c.step_id,
+        _messages.c.sequence,
+        _messages.c.created_at,
+    ).where(
+        tenant_filter == bindparam("tenant"),
+        agent_filter == bindparam("agent"),
+        _messages.c.id.in_(bindparam("ids", expanding=True)),
+    )
+
+
+def _no_index(col: Any) -> Any:
+    """SQLite's unary '+': the term still filters, but cannot choose the index."""
+    return UnaryExpression(col, operator=custom_op("+"), type_=col.type)
+
+
+_IN_CONTEXT = _in_context_select(_messages.c.tenant_id, _messages.c.agent_id)
+# Without table statistics SQLite takes (tenant_id, agent_id) as selective and walks every
+# message of the agent (its whole history) to find the ~100 listed ids; the unique id index
+# finds each directly. PostgreSQL's planner has statistics and picks the id index itself.
+_IN_CONTEXT_SQLITE = _in_context_select(_no_index(_messages.c.tenant_id), _no_index(_messages.c.agent_id))
+
+
+def insert_values(conn: Connection, values: Sequence[dict[str, Any]]) -> None:
+    """Inserts messages given as column -> value dicts (see new_values), in one executemany."""
+    conn.execute(_INSERT, list(values))
+
+
+def records_in_order(conn: Connection, tenant: str, agent_id: str, ids: Sequence[str]) -> list[MessageRecord]:
+    """The agent's messages with these ids, in the order of `ids` (missing ones skipped)."""
+    if not ids:
+        return []
+    stmt = _IN_CONTEXT_SQLITE if conn.dialect.name == "sqlite" else _IN_CONTEXT
+    found = {
+        row[0]: row for row in conn.execute(stmt, {"tenant": tenant, "agent": agent_id, "ids": list(ids)})
+    }
+    # Rows are tuples in MessageRecord's field order.
+    return [found[i] for i in ids if i in found]  # type: ignore[misc]
 
 
 def delete_for_agent(s: Session, tenant: str, agent_id: str) -> int:
@@ -152,7 +226,24 @@ def to_message(row: MessageRow) -> Message:
     )
 
 
-def new_row(
+def record_to_message(rec: MessageRecord) -> Message:
+    id_, agent_id, role, kind, content, tool_calls, tool_call_id, tool_name, step_id, sequence, created = rec
+    return Message(
+        id=id_,
+        agent_id=agent_id,
+        role=Role(role),
+        kind=Kind(kind),
+        content=content,
+        tool_calls=tuple(ToolCall(c["id"], c["name"], c["arguments"]) for c in decode_tool_calls(tool_calls)),
+        tool_call_id=tool_call_id,
+        tool_name=tool_name,
+        step_id=step_id,
+        sequence=sequence,
+        created_at=as_utc(created),
+    )
+
+
+def new_values(
     *,
     id: str,
     tenant: str,
@@ -168,20 +259,21 @@ def new_row(
     step_id: str,
     search_text: str,
     created_at: datetime,
-) -> MessageRow:
-    return MessageRow(
-        id=id,
-        tenant_id=tenant,
-        agent_id=agent_id,
-        sequence=sequence,
-        role=role.value,
-        kind=kind.value,
-        content=content,
-        tool_calls=[{"id": c.id, "name": c.name, "arguments": c.arguments} for c in tool_calls],
-        tool_call_id=tool_call_id,
-        tool_name=tool_name,
-        call_message_id=call_message_id,
-        step_id=step_id,
-        search_text=search_text,
-        created_at=as_utc(created_at),
-    )
+) -> dict[str, Any]:
+    """The column values of a new message, for insert_values."""
+    return {
+        "id": id,
+        "tenant_id": tenant,
+        "agent_id": agent_id,
+        "sequence": sequence,
+        "role": role.value,
+        "kind": kind.value,
+        "content": content,
+        "tool_calls": [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in tool_calls],
+        "tool_call_id": tool_call_id,
+        "tool_name": tool_name,
+        "call_message_id": call_message_id,
+        "step_id": step_id,
+        "search_text": search_text,
+        "created_at": as_utc(created_at),
+    }

@@ -150,10 +150,12 @@ class MemoryServicer(memory_service_pb2_grpc.MemoryServiceServicer):
     async def GetAgentMemory(
         self, request: pb.GetAgentMemoryRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetAgentMemoryResponse:
-        memory = await self._manager().get_agent_memory(current_tenant(), request.agent_id)
+        memory = await self._manager().get_agent_memory_as(
+            current_tenant(), request.agent_id, convert.record_to_proto
+        )
         return pb.GetAgentMemoryResponse(
             blocks=[convert.block_to_proto(b) for b in memory.blocks],
-            in_context_messages=[convert.message_to_proto(m) for m in memory.in_context_messages],
+            in_context_messages=memory.in_context_messages,
             summary=memory.summary,
             recall_message_count=memory.recall_message_count,
             context_version=memory.context_version,

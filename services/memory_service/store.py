@@ -12,12 +12,18 @@ from typing import Any
 from memvisor_common.errors import NotFound
 from memvisor_common.ids import new_id
 from memvisor_common.timeutil import as_utc
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from memory_service.domain import Block, BlockRef, NewBlock
 from memory_service.errors import AlreadyAttached, LabelTaken
 from memory_service.models import AgentRow, AttachmentRow, BlockRow
+
+# Hot paths (every agent step) use prebuilt Core statements: no ORM identity map or flush, the
+# SQL is compiled once and cached, and rows come back as plain tuples.
+_agents = AgentRow.__table__
+_blocks = BlockRow.__table__
+_attachments = AttachmentRow.__table__
 
 # ---- agents -------------------------------------------------------------------------------------
 
@@ -36,6 +42,76 @@ def require_agent(s: Session, tenant: str, agent_id: str, *, lock: bool = False)
     if row is None:
         raise NotFound("agent", agent_id)
     return row
+
+
+_AGENT_MEMORY = select(
+    _agents.c.summary, _agents.c.context_version, _agents.c.in_context_ids, _agents.c.message_count
+).where(_agents.c.tenant_id == bindparam("tenant"), _agents.c.agent_id == bindparam("agent"))
+
+_AGENT_SEQUENCE = select(_agents.c.last_sequence).where(
+    _agents.c.tenant_id == bindparam("tenant"), _agents.c.agent_id == bindparam("agent")
+)
+# PostgreSQL: serializes writers per agent (sequence numbers, context list). SQLite renders no
+# FOR UPDATE; its BEGIN IMMEDIATE already serializes every writer.
+_LOCK_SEQUENCE = _AGENT_SEQUENCE.with_for_update()
+_LOCK_SEQUENCE_AND_CONTEXT = _AGENT_SEQUENCE.add_columns(_agents.c.in_context_ids).with_for_update()
+
+_BUMP_SEQUENCE = (
+    update(_agents)
+    .where(_agents.c.tenant_id == bindparam("tenant"), _agents.c.agent_id == bindparam("agent"))
+    .values(
+        last_sequence=bindparam("new_last", type_=_agents.c.last_sequence.type),
+        message_count=_agents.c.message_count + bindparam("added", type_=_agents.c.message_count.type),
+        updated_at=bindparam("now", type_=_agents.c.updated_at.type),
+    )
+)
+_BUMP_SEQUENCE_AND_CONTEXT = _BUMP_SEQUENCE.values(
+    in_context_ids=bindparam("context", type_=_agents.c.in_context_ids.type)
+)
+
+
+def agent_memory_row(conn: Connection, tenant: str, agent_id: str) -> tuple[str, int, list[str], int]:
+    """(summary, context_version, in_context_ids, message_count); NotFound without the agent."""
+    row = conn.execute(_AGENT_MEMORY, {"tenant": tenant, "agent": agent_id}).first()
+    if row is None:
+        raise NotFound("agent", agent_id)
+    return row[0], row[1], row[2], row[3]
+
+
+def lock_sequence(
+    conn: Connection, tenant: str, agent_id: str, *, with_context: bool
+) -> tuple[int, list[str] | None]:
+    """Locks the agent row (PostgreSQL) and reads (last_sequence, in_context_ids or None)."""
+    params = {"tenant": tenant, "agent": agent_id}
+    row = conn.execute(_LOCK_SEQUENCE_AND_CONTEXT if with_context else _LOCK_SEQUENCE, params).first()
+    if row is None:
+        raise NotFound("agent", agent_id)
+    return (row[0], row[1]) if with_context else (row[0], None)
+
+
+def bump_sequence(
+    conn: Connection,
+    tenant: str,
+    agent_id: str,
+    *,
+    new_last: int,
+    added: int,
+    context: list[str] | None,
+    now: datetime,
+) -> None:
+    """After appending: the new last sequence and count, and the context list when it changed."""
+    params: dict[str, Any] = {
+        "tenant": tenant,
+        "agent": agent_id,
+        "new_last": new_last,
+        "added": added,
+        "now": now,
+    }
+    if context is None:
+        conn.execute(_BUMP_SEQUENCE, params)
+    else:
+        params["context"] = context
+        conn.execute(_BUMP_SEQUENCE_AND_CONTEXT, params)
 
 
 def insert_agent(s: Session, tenant: str, agent_id: str, now: datetime) -> AgentRow:
@@ -169,6 +245,67 @@ def agent_blocks(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(row, position) for row, position in s.execute(stmt)]
+
+
+_owners = _attachments.alias("owners")
+# An agent's blocks in attachment order, each with every agent it is attached to (ordered as
+# agent_ids_of orders them): one row per (block, owner), so one statement instead of two.
+_AGENT_BLOCKS_WITH_OWNERS = (
+    select(
+        _blocks.c.id,
+        _blocks.c.label,
+        _blocks.c.value,
+        _blocks.c.char_limit,
+        _blocks.c.description,
+        _blocks.c.read_only,
+        _blocks.c.version,
+        _blocks.c.created_at,
+        _blocks.c.updated_at,
+        _owners.c.agent_id,
+    )
+    .join(
+        _attachments,
+        (_attachments.c.block_id == _blocks.c.id) & (_attachments.c.tenant_id == bindparam("tenant")),
+    )
+    .join(_owners, (_owners.c.block_id == _blocks.c.id) & (_owners.c.tenant_id == bindparam("tenant")))
+    .where(_blocks.c.tenant_id == bindparam("tenant"), _attachments.c.agent_id == bindparam("agent"))
+    .order_by(_attachments.c.position, _blocks.c.pk, _owners.c.attached_at, _owners.c.agent_id)
+)
+
+
+def agent_block_values(conn: Connection, tenant: str, agent_id: str) -> list[Block]:
+    """All of an agent's blocks in attachment order, with their agent ids (as to_blocks gives)."""
+    out: list[Block] = []
+    current: list[Any] | None = None
+    owners: list[str] = []
+    for bid, label, value, limit, description, read_only, version, created, updated, owner in conn.execute(
+        _AGENT_BLOCKS_WITH_OWNERS, {"tenant": tenant, "agent": agent_id}
+    ):
+        if current is None or current[0] != bid:
+            if current is not None:
+                out.append(_block_of(current, owners))
+            current = [bid, label, value, limit, description, read_only, version, created, updated]
+            owners = []
+        owners.append(owner)
+    if current is not None:
+        out.append(_block_of(current, owners))
+    return out
+
+
+def _block_of(values: list[Any], owners: list[str]) -> Block:
+    bid, label, value, limit, description, read_only, version, created, updated = values
+    return Block(
+        id=bid,
+        label=label,
+        value=value,
+        limit=limit,
+        description=description,
+        read_only=read_only,
+        version=version,
+        agent_ids=tuple(owners),
+        created_at=as_utc(created),
+        updated_at=as_utc(updated),
+    )
 
 
 # ---- attachments --------------------------------------------------------------------------------
