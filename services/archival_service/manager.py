@@ -156,14 +156,12 @@ class ArchiveManager:
         validation.require_id("agent_id", agent_id, "agent")
 
         def tx(session) -> ArchivalStats:
-            archives = store.searchable_archives(session, tenant_id, agent_id)
-            own = [a for a in archives if a.agent_id == agent_id]
-            sources = [a.id for a in archives if a.agent_id != agent_id]
-            return ArchivalStats(
-                passage_count=store.count_passages(session, tenant_id, [a.id for a in own]),
-                source_passage_count=store.count_passages(session, tenant_id, sources),
-                tags=store.distinct_tags(session, tenant_id, own[0].id) if own else [],
-            )
+            # Read on every agent step: two statements (both counts, then the tags) where
+            # listing the archives first and counting each group took five.
+            conn = session.connection()
+            own, from_sources = store.passage_counts(conn, tenant_id, agent_id)
+            return ArchivalStats(passage_count=own, source_passage_count=from_sources,
+                                 tags=store.own_archive_tags(conn, tenant_id, agent_id))
 
         return await self.db.run(tx)
 

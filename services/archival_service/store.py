@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, Integer, ScalarSelect, Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from archival_service.models import AgentSourceRow, ArchiveRow, PassageRow, PassageTagRow, SourceRow
@@ -187,11 +187,49 @@ def count_passages(session: Session, tenant_id: str, archive_ids: Sequence[str])
         PassageRow.tenant_id == tenant_id, PassageRow.archive_id.in_(list(archive_ids)))) or 0)
 
 
-def distinct_tags(session: Session, tenant_id: str, archive_id: str, limit: int = 200) -> list[str]:
-    return list(session.scalars(
-        select(PassageTagRow.tag).where(PassageTagRow.tenant_id == tenant_id, PassageTagRow.archive_id == archive_id)
-        .distinct().order_by(PassageTagRow.tag).limit(limit)
-    ).all())
+# --- stats (read on every agent step: prebuilt Core statements, two round trips) ---------------
+
+_archives, _passages, _tags = ArchiveRow.__table__, PassageRow.__table__, PassageTagRow.__table__
+_sources, _agent_sources = SourceRow.__table__, AgentSourceRow.__table__
+
+# The agent's own archive (at most one: unique per tenant and agent).
+_OWN_ARCHIVE = select(_archives.c.id).where(
+    _archives.c.tenant_id == bindparam("tenant"), _archives.c.agent_id == bindparam("agent"))
+# Archives of the sources attached to the agent (what searchable_archives lists after its own).
+_SOURCE_ARCHIVES = (
+    select(_archives.c.id)
+    .join(_sources, _sources.c.archive_id == _archives.c.id)
+    .join(_agent_sources, _agent_sources.c.source_id == _sources.c.id)
+    .where(_agent_sources.c.tenant_id == bindparam("tenant"), _agent_sources.c.agent_id == bindparam("agent"),
+           _sources.c.tenant_id == bindparam("tenant"), _archives.c.tenant_id == bindparam("tenant"),
+           or_(_archives.c.agent_id.is_(None), _archives.c.agent_id != bindparam("agent")))
+)
+
+
+def _passages_in(archive_ids: Select) -> ScalarSelect:
+    # Counted from the (tenant_id, archive_id, row_id) index alone.
+    return (select(func.count()).select_from(_passages)
+            .where(_passages.c.tenant_id == bindparam("tenant"), _passages.c.archive_id.in_(archive_ids))
+            .scalar_subquery())
+
+
+_PASSAGE_COUNTS = select(_passages_in(_OWN_ARCHIVE), _passages_in(_SOURCE_ARCHIVES))
+_OWN_TAGS = (
+    select(_tags.c.tag)
+    .where(_tags.c.tenant_id == bindparam("tenant"), _tags.c.archive_id == _OWN_ARCHIVE.scalar_subquery())
+    .distinct().order_by(_tags.c.tag).limit(bindparam("limit", type_=Integer))
+)
+
+
+def passage_counts(conn: Connection, tenant_id: str, agent_id: str) -> tuple[int, int]:
+    """(passages in the agent's own archive, passages in its attached sources' archives)."""
+    own, from_sources = conn.execute(_PASSAGE_COUNTS, {"tenant": tenant_id, "agent": agent_id}).one()
+    return int(own or 0), int(from_sources or 0)
+
+
+def own_archive_tags(conn: Connection, tenant_id: str, agent_id: str, limit: int = 200) -> list[str]:
+    """The distinct tags of the agent's own archive, sorted, at most `limit`; [] without one."""
+    return list(conn.execute(_OWN_TAGS, {"tenant": tenant_id, "agent": agent_id, "limit": limit}).scalars())
 
 
 def filtered_row_ids_among(session: Session, tenant_id: str, archive_id: str, candidates: Sequence[int], *,
