@@ -145,11 +145,11 @@ class TurnRunner:
             log.exception("turn crashed", extra={"agent_id": agent.id})
             stop = StopReason.ERROR
         finally:
-            try:
-                await self.store.record_steps(steps)
-            except MemvisorError:  # usage accounting must not turn a finished turn into an error
-                log.exception("could not record the turn's steps", extra={"agent_id": agent.id})
             await emit(TurnEnd(usage, stop))
+            try:  # after the client has its answer: usage accounting is not on the turn's path
+                await self.store.record_steps(steps)
+            except MemvisorError:  # ... and must not turn a finished turn into an error
+                log.exception("could not record the turn's steps", extra={"agent_id": agent.id})
 
     async def _run_steps(
         self,
