@@ -9,7 +9,7 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import Connection, Integer, ScalarSelect, Select, bindparam, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from archival_service.models import AgentSourceRow, ArchiveRow, PassageRow, PassageTagRow, SourceRow
 
@@ -122,9 +122,12 @@ def passages_by_row_ids(session: Session, tenant_id: str, archive_ids: Sequence[
                         row_ids: Sequence[int]) -> dict[int, PassageRow]:
     if not row_ids:
         return {}
+    # Search hits never need their vectors back: skip the 1.5 KB blob per row (raise if anyone asks).
     rows = session.scalars(
-        select(PassageRow).where(PassageRow.tenant_id == tenant_id, PassageRow.archive_id.in_(list(archive_ids)),
-                                 PassageRow.row_id.in_(list(row_ids)))
+        select(PassageRow)
+        .options(defer(PassageRow.embedding, raiseload=True))
+        .where(PassageRow.tenant_id == tenant_id, PassageRow.archive_id.in_(list(archive_ids)),
+               PassageRow.row_id.in_(list(row_ids)))
     ).all()
     return {r.row_id: r for r in rows}
 

@@ -87,7 +87,7 @@ def run_demo(data_dir: Path | None, port: int) -> int:
         print("=" * 78)
         print("No OPENAI_BASE_URL is set: using memvisor's SCRIPTED model, a rule-based test double that")
         print("plays the seed walkthrough deterministically. It is NOT a real LLM. The seed's OpenAI")
-        print(f"embedding handles are served by the local {LOCAL_EMBEDDING} model. Set OPENAI_BASE_URL")
+        print(f"embedding handles are served by {LOCAL_EMBEDDING}, an offline model. Set OPENAI_BASE_URL")
         print("(and OPENAI_API_KEY) to talk to OpenAI, vLLM, Ollama or any compatible endpoint.")
         print("=" * 78)
     else:
