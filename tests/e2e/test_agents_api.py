@@ -211,6 +211,11 @@ def test_send_message_bad_input_changes_nothing(client, monkeypatch):
         client.agents.messages.create(
             agent_id=agent.id, messages=[{"role": "user", "content": "x"}], max_steps=-1
         )
+    with pytest.raises(InvalidArgumentError) as err:  # oversized input is refused before anything is stored
+        client.agents.messages.create(
+            agent_id=agent.id, messages=[{"role": "user", "content": "x" * 1_000_001}]
+        )
+    assert err.value.field_violations[0][0] == "messages[0].content"
     with pytest.raises(InvalidArgumentError) as err:
         client.agents.messages.create(agent_id="not-an-id", messages=[{"role": "user", "content": "x"}])
     assert err.value.reason == "MALFORMED_ID"

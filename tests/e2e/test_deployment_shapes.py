@@ -147,3 +147,35 @@ def test_client_imports_no_server_code():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_service_starts_alone_serves_health_and_stops_on_sigterm(tmp_path):
+    services = {
+        "memory": "memvisor.memory.v1.MemoryService",
+        "archival": "memvisor.archival.v1.ArchivalService",
+        "tools": "memvisor.tools.v1.ToolService",
+        "orchestrator": "memvisor.agents.v1.AgentService",
+    }
+    procs = {}
+    try:
+        for name in services:
+            port = _free_port()
+            procs[name] = (
+                port,
+                _serve(["--service", name, "--port", str(port)], tmp_path / name, dict(os.environ)),
+            )
+        for name, (port, _) in procs.items():
+            _wait_healthy(f"127.0.0.1:{port}", services[name])
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as ch:
+                stub = health_pb2_grpc.HealthStub(ch)
+                others = [s for n, s in services.items() if n != name]
+                try:  # a service alone does not claim to serve the others
+                    stub.Check(health_pb2.HealthCheckRequest(service=others[0]), timeout=2)
+                    raise AssertionError(f"{name} answered health for {others[0]}")
+                except grpc.RpcError as exc:
+                    assert exc.code() == grpc.StatusCode.NOT_FOUND
+    finally:
+        for _, proc in procs.values():
+            proc.send_signal(signal.SIGTERM)
+        for name, (_, proc) in procs.items():
+            assert proc.wait(30) == 0, (name, proc.stderr.read().decode()[-2000:])
