@@ -23,6 +23,7 @@ from pathlib import Path
 
 import grpc
 import openai
+
 from memvisor.agents.v1 import agent_message_pb2 as am
 from memvisor.agents.v1 import agent_service_pb2 as svc
 from memvisor.agents.v1 import agent_service_pb2_grpc

@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import text
+
 from memvisor_common.db import Database
 from memvisor_common.errors import Conflict, Unavailable
-from sqlalchemy import text
 
 
 def test_unreachable_database_is_unavailable():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+
 from memvisor_suite.composition import SERVICES
 
 BASE = Path(__file__).resolve().parents[1] / "k8s" / "base"

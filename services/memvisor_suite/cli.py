@@ -9,7 +9,6 @@ from pathlib import Path
 
 from memvisor_common.logging import configure_logging
 from memvisor_common.settings import ServerSettings
-
 from memvisor_suite.composition import SERVICES
 
 
@@ -27,7 +26,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         from memvisor_common.grpc_host.server import GrpcHost
-
         from memvisor_suite.composition import build_components
 
         host = GrpcHost(build_components(settings, services), settings)

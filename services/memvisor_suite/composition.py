@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import grpc
+
 from memvisor.archival.v1 import archival_service_pb2_grpc
 from memvisor.memory.v1 import memory_service_pb2_grpc
 from memvisor.tools.v1 import tool_service_pb2_grpc

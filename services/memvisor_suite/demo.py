@@ -14,8 +14,8 @@ from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from memvisor.client import Memvisor
 
+from memvisor.client import Memvisor
 from memvisor_suite.walkthrough import run_walkthrough
 
 
@@ -79,7 +79,6 @@ def run_demo(data_dir: Path | None, port: int) -> int:
     if not env.get("OPENAI_BASE_URL"):
         from memvisor_scripted_llm.seed_brain import SeedBrain
         from memvisor_scripted_llm.server import ScriptedLLMServer
-
         from memvisor_suite.offline import LOCAL_EMBEDDING, offline_environment
 
         scripted = ScriptedLLMServer(SeedBrain()).start()

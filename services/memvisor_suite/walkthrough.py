@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 from memvisor.client import Memvisor, print_message
-
 from memvisor_suite.sample_documents import handbook_pdf
 
 MODEL = "openai/gpt-4o-mini-2024-07-18"

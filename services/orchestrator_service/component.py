@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import grpc
+
 from memvisor.agents.v1 import agent_service_pb2_grpc
 from memvisor_common.db import Database
 from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.migrations import upgrade_to_head
 from memvisor_common.settings import ServerSettings
-
 from orchestrator_service.llm.client import LLMClient
 from orchestrator_service.loop.catalog import ToolCatalog
 from orchestrator_service.loop.turn import TurnRunner

@@ -8,7 +8,6 @@ from memvisor.memory.v1 import block_pb2
 from memvisor_common.errors import InvalidArgument
 from memvisor_common.timeutil import from_timestamp, to_timestamp
 from memvisor_common.validation import max_length
-
 from orchestrator_service.domain import AgentConfig, ImportedMessage, InputMessage, NewAgent, ToolRuleSpec
 from orchestrator_service.settings import OrchestratorSettings
 

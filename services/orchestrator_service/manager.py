@@ -18,7 +18,6 @@ from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.ids import new_id
 from memvisor_common.paging import decode_page_token, encode_page_token, resolve_page_size
 from memvisor_common.timeutil import to_timestamp, utcnow
-
 from orchestrator_service import tokens
 from orchestrator_service.domain import AgentConfig, ImportedMessage, InputMessage, NewAgent, ToolRuleSpec
 from orchestrator_service.llm.client import LLMClient

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import grpc
+
 from memvisor.agents.v1 import agent_message_pb2 as am
 from memvisor.agents.v1 import agent_service_pb2 as svc
 from memvisor.agents.v1 import agent_service_pb2_grpc
@@ -16,7 +17,6 @@ from memvisor.memory.v1 import message_pb2
 from memvisor_common.errors import InvalidArgument
 from memvisor_common.request_context import current_tenant
 from memvisor_common.validation import require_id
-
 from orchestrator_service import convert
 from orchestrator_service.domain import StopReason
 from orchestrator_service.loop.turn import StepEvent, TurnControl, TurnEnd

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from memvisor_common.db import Database
-from memvisor_common.errors import NotFound
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from memvisor_common.db import Database
+from memvisor_common.errors import NotFound
 from orchestrator_service.domain import AgentConfig, ToolRuleSpec
 from orchestrator_service.models import AgentRow, AgentTagRow, StepRow
 

@@ -12,7 +12,6 @@ import json
 
 from memvisor.agents.v1 import agent_message_pb2 as am
 from memvisor.memory.v1 import message_pb2
-
 from orchestrator_service.tools.base_schemas import SEND_MESSAGE
 from orchestrator_service.tools.executor import ToolOutcome
 

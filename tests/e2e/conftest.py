@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ReplyQueue, ScriptedLLMServer
 from memvisor_suite.offline import offline_environment
-
 from tests.suite_harness import SuiteThread
 
 SUITE_SERVICES = tuple(

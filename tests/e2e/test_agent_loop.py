@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import Reply, tool_call
 
@@ -285,8 +286,9 @@ def test_huge_tool_results_are_truncated_with_a_note(client, agent, script, llm)
 
 
 def test_each_step_is_recorded_with_its_usage(client, agent, script, suite):
-    from orchestrator_service.models import StepRow
     from sqlalchemy import select
+
+    from orchestrator_service.models import StepRow
 
     script.push(say("one", heartbeat=True), say("two"))
     resp = client.agents.messages.create(agent_id=agent.id, messages=USER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from memvisor.client import FailedPreconditionError, InvalidArgumentError, MemvisorError, NotFoundError
 from memvisor_scripted_llm import Reply, tool_call
 
@@ -254,6 +255,7 @@ def test_other_rpcs_reject_unknown_and_malformed_ids(client):
     with pytest.raises(TypeError):
         client.agents.modify(agent.id, flavour="salty")
     from google.protobuf.field_mask_pb2 import FieldMask
+
     from memvisor.agents.v1 import agent_pb2
     from memvisor.agents.v1 import agent_service_pb2 as svc
 

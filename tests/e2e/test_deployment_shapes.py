@@ -14,6 +14,7 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
 from memvisor.agents.v1 import agent_message_pb2 as am
 from memvisor.agents.v1 import agent_service_pb2 as svc
 from memvisor.agents.v1 import agent_service_pb2_grpc

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ScriptedLLMServer
 from memvisor_scripted_llm.seed_brain import SeedBrain
 from memvisor_suite.offline import offline_environment
 from memvisor_suite.sample_documents import handbook_pdf
-
 from tests.e2e import seed_tools
 from tests.e2e.conftest import SUITE_SERVICES
 from tests.suite_harness import SuiteThread

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
 from memvisor.client import Memvisor
 from memvisor_scripted_llm import ScriptedLLMServer
 from memvisor_scripted_llm.seed_brain import SeedBrain
 from memvisor_suite.offline import offline_environment
-
 from tests.suite_harness import SuiteThread
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from memvisor_common.db import Database
 from memvisor_common.errors import NotFound
 from memvisor_common.ids import new_id

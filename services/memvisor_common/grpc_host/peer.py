@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import grpc
-from memvisor.client.errors import decode_rpc_error
 
+from memvisor.client.errors import decode_rpc_error
 from memvisor_common import request_context
 from memvisor_common.errors import ErrorCode, Unavailable, error_from_code
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai
-from memvisor_common.errors import FailedPrecondition, MemvisorError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
+from memvisor_common.errors import FailedPrecondition, MemvisorError
 from orchestrator_service.llm.handles import ModelHandle
 from orchestrator_service.settings import OrchestratorSettings
 

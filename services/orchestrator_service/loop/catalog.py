@@ -9,7 +9,6 @@ from typing import Any
 from memvisor.tools.v1 import tool_service_pb2 as tools_pb
 from memvisor_common.errors import FailedPrecondition, NotFound
 from memvisor_common.grpc_host.peer import Peer
-
 from orchestrator_service.tools.base_schemas import ARCHIVAL_TOOLS, MEMORY_TOOLS, with_heartbeat
 
 

@@ -20,7 +20,6 @@ from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.ids import new_id
 from memvisor_common.request_context import current_tenant
 from memvisor_common.timeutil import utcnow
-
 from orchestrator_service.domain import AgentConfig, StopReason, Usage
 from orchestrator_service.llm.client import LLMCallFailed, LLMClient, LLMToolCall
 from orchestrator_service.llm.handles import parse_model_handle

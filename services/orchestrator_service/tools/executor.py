@@ -17,7 +17,6 @@ from memvisor.tools.v1 import tool_service_pb2 as tools_pb
 from memvisor_common.errors import MemvisorError
 from memvisor_common.grpc_host.peer import Peer
 from memvisor_common.timeutil import to_timestamp
-
 from orchestrator_service.domain import AgentConfig
 from orchestrator_service.tools.base_schemas import SEND_MESSAGE
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
+
 from memvisor.agents.v1 import agent_message_pb2 as am
 from memvisor.agents.v1 import agent_pb2
 from memvisor.memory.v1 import block_pb2

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import grpc
+
 from memvisor.client.errors import from_rpc_error
 
 DEFAULT_TARGET = "127.0.0.1:50051"

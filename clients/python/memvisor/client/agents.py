@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from google.protobuf.field_mask_pb2 import FieldMask
+
 from memvisor.agents.v1 import agent_pb2, agent_service_pb2_grpc
 from memvisor.agents.v1 import agent_service_pb2 as svc
 from memvisor.client import _convert

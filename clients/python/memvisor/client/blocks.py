@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from google.protobuf.field_mask_pb2 import FieldMask
+
 from memvisor.client._transport import Transport
 from memvisor.client.types import Block
 from memvisor.memory.v1 import block_pb2, memory_service_pb2_grpc
