@@ -174,13 +174,12 @@ class TurnRunner:
             allowed, _reasons = rules.allowed(tools.names)
             if not allowed:
                 return StopReason.TOOL_RULE, usage  # the rules leave no tool to call
+            # Only the tools the rules allow now are offered; the loop still refuses any other call.
             offered = [t for t in tools.openai_tools if t["function"]["name"] in allowed]
-            # A narrowed set must be used: force a tool call where the endpoint supports it.
-            choice = "required" if len(offered) < len(tools.openai_tools) else self.settings.tool_choice
             system, in_context = await self.compile_context(agent)
             try:
                 response = await self.llm.complete(
-                    handle, to_chat_messages(system, in_context), offered, choice
+                    handle, to_chat_messages(system, in_context), offered, self.settings.tool_choice
                 )
             except LLMCallFailed as exc:
                 log.warning("llm failed", extra={"agent_id": agent.id, "error": exc.message})
