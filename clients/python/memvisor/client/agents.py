@@ -14,6 +14,7 @@ from memvisor.agents.v1 import agent_service_pb2 as svc
 from memvisor.client import _convert
 from memvisor.client._transport import Transport
 from memvisor.client.archival import AgentPassages, AgentSources
+from memvisor.client.blocks import update_block
 from memvisor.client.types import (
     AgentState,
     Block,
@@ -157,24 +158,17 @@ class AgentBlocks:
         expected_version: int = 0,
     ) -> Block:
         """Changes the given fields of the agent's block (expected_version > 0 guards against races)."""
-        fields = {
-            "value": value,
-            "limit": limit,
-            "description": description,
-            "read_only": read_only,
-            "label": label,
-        }
-        changed = {k: v for k, v in fields.items() if v is not None}
-        resp = self._t.unary(
-            self._stub.UpdateBlock,
-            mem.UpdateBlockRequest(
-                selector=block_pb2.BlockSelector(agent_id=agent_id, label=block_label),
-                block=block_pb2.Block(**changed),
-                update_mask=FieldMask(paths=list(changed)),
-                expected_version=expected_version,
-            ),
+        return update_block(
+            self._t,
+            self._stub,
+            block_pb2.BlockSelector(agent_id=agent_id, label=block_label),
+            expected_version,
+            value=value,
+            limit=limit,
+            description=description,
+            read_only=read_only,
+            label=label,
         )
-        return Block.from_proto(resp.block)
 
     def attach(self, agent_id: str, block_id: str) -> Block:
         resp = self._t.unary(

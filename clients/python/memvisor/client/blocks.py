@@ -54,24 +54,38 @@ class Blocks:
         label: str | None = None,
         expected_version: int = 0,
     ) -> Block:
-        fields = {
-            "value": value,
-            "limit": limit,
-            "description": description,
-            "read_only": read_only,
-            "label": label,
-        }
-        changed = {k: v for k, v in fields.items() if v is not None}
-        resp = self._t.unary(
-            self._stub.UpdateBlock,
-            mem.UpdateBlockRequest(
-                selector=block_pb2.BlockSelector(block_id=block_id),
-                block=block_pb2.Block(**changed),
-                update_mask=FieldMask(paths=list(changed)),
-                expected_version=expected_version,
-            ),
+        return update_block(
+            self._t,
+            self._stub,
+            block_pb2.BlockSelector(block_id=block_id),
+            expected_version,
+            value=value,
+            limit=limit,
+            description=description,
+            read_only=read_only,
+            label=label,
         )
-        return Block.from_proto(resp.block)
 
     def delete(self, block_id: str) -> None:
         self._t.unary(self._stub.DeleteBlock, mem.DeleteBlockRequest(block_id=block_id))
+
+
+def update_block(
+    t: Transport,
+    stub: memory_service_pb2_grpc.MemoryServiceStub,
+    selector: block_pb2.BlockSelector,
+    expected_version: int,
+    **fields: object,
+) -> Block:
+    """UpdateBlock with a mask of exactly the fields given (None means "leave as is")."""
+    changed = {k: v for k, v in fields.items() if v is not None}
+    resp = t.unary(
+        stub.UpdateBlock,
+        mem.UpdateBlockRequest(
+            selector=selector,
+            block=block_pb2.Block(**changed),
+            update_mask=FieldMask(paths=list(changed)),
+            expected_version=expected_version,
+        ),
+    )
+    return Block.from_proto(resp.block)
